@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `fogbridge <command>`: dispatches to each program's own cli.ts. Commands load lazily so that
+// `fogbridge --help` stays fast and one program's dependencies never load for another.
+import { readFileSync } from 'node:fs';
+
+interface Command {
+  summary: string;
+  load: () => Promise<{ main: (argv: string[]) => Promise<number> }>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'fogbridge: a TLS gateway, a local IoT hub and a Netduino emulator for devices that cannot do TLS',
+    '',
+    'usage: fogbridge <command> [options]      fogbridge <command> --help for its options',
+    '',
+    'commands:',
+    ...lines,
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(version());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`fogbridge: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')} (fogbridge --help)`);
+    return 2;
+  }
+  return (await command.load()).main(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
