@@ -25,8 +25,16 @@ function usage(): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  // cli/index.ts runs from source (tsx) or as dist/cli/index.js: package.json is one or two levels up.
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'fogbridge') return pkg.version;
+    } catch {
+      // not this level
+    }
+  }
+  return 'unknown';
 }
 
 async function main(argv: string[]): Promise<number> {
