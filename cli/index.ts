@@ -9,6 +9,7 @@ interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  envelope: { summary: 'encrypt or decrypt a payload envelope (xtea-cbc-cts, tea-cbc, xtea-cbc, xxtea, secretbox, none)', load: () => import('./envelope.js') },
 };
 
 function usage(): string {
