@@ -30,25 +30,18 @@ function cbcDecryptInPlace(cipher: BlockCipher, iv: Uint8Array, buf: Uint8Array,
   }
 }
 
-function wholeBlocks(data: Uint8Array): void {
+type InPlace = typeof cbcEncryptInPlace;
+
+function cbc(inPlace: InPlace, cipher: BlockCipher, iv: Uint8Array, data: Uint8Array): Uint8Array {
+  checkIv(iv);
   if (data.length % BLOCK !== 0) throw new EnvelopeError('truncated', `CBC data must be whole ${BLOCK}-byte blocks, got ${data.length} bytes`);
-}
-
-export function cbcEncrypt(cipher: BlockCipher, iv: Uint8Array, plain: Uint8Array): Uint8Array {
-  checkIv(iv);
-  wholeBlocks(plain);
-  const buf = plain.slice();
-  cbcEncryptInPlace(cipher, iv, buf, buf.length);
-  return buf;
-}
-
-export function cbcDecrypt(cipher: BlockCipher, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  checkIv(iv);
-  wholeBlocks(data);
   const buf = data.slice();
-  cbcDecryptInPlace(cipher, iv, buf, buf.length);
+  inPlace(cipher, iv, buf, buf.length);
   return buf;
 }
+
+export const cbcEncrypt = (cipher: BlockCipher, iv: Uint8Array, plain: Uint8Array): Uint8Array => cbc(cbcEncryptInPlace, cipher, iv, plain);
+export const cbcDecrypt = (cipher: BlockCipher, iv: Uint8Array, data: Uint8Array): Uint8Array => cbc(cbcDecryptInPlace, cipher, iv, data);
 
 function ctsLength(data: Uint8Array, what: 'too-short' | 'truncated'): number {
   if (data.length < BLOCK) throw new EnvelopeError(what, `CBC with ciphertext stealing needs at least ${BLOCK} bytes, got ${data.length}`);
