@@ -21,16 +21,11 @@
 // them in `to` (§5.1), so parsing percent-decodes the id segment; a segment that is not valid
 // percent-encoding (a raw `%` not followed by two hex digits) is taken as it stands. The
 // formatters write ids raw like the SDKs, except `%` as `%25`, so parse(format(id)) === id.
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 export type AddressErrorCode = 'unknown-address' | 'bad-device-id' | 'bad-partition';
 
-export class AddressError extends ProtocolError {
-  declare readonly code: AddressErrorCode;
-  constructor(code: AddressErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class AddressError extends CodedError<AddressErrorCode> {}
 
 export type IotHubAddress =
   | { kind: 'device-events'; deviceId: string }

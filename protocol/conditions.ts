@@ -7,7 +7,7 @@
 // toCondition reads a received one and throws ConditionError 'unknown-condition' otherwise, while
 // describeCondition never throws (it says when a condition is not in the table). Mapping internal
 // errors to conditions is NOT done here: that is one function per edge, in the edge's own folder.
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 /** gateway and hub are fogbridge's; the others are peers whose conditions we understand. */
 export type ConditionSender = 'gateway' | 'hub' | 'iot-hub' | 'event-hubs' | 'qdrouterd' | 'any-peer';
@@ -74,12 +74,7 @@ export const CONDITIONS = {
 
 export type Condition = keyof typeof CONDITIONS;
 
-export class ConditionError extends ProtocolError {
-  declare readonly code: 'unknown-condition';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('unknown-condition', message, options);
-  }
-}
+export class ConditionError extends CodedError<'unknown-condition'> {}
 
 export function isCondition(text: string): text is Condition {
   return Object.hasOwn(CONDITIONS, text);
@@ -87,7 +82,7 @@ export function isCondition(text: string): text is Condition {
 
 /** A received condition symbol as a Condition, or ConditionError when it is not in the table. */
 export function toCondition(text: string): Condition {
-  if (!isCondition(text)) throw new ConditionError(`AMQP condition ${JSON.stringify(text.slice(0, 100))} is not one fogbridge knows: see protocol/conditions.ts`);
+  if (!isCondition(text)) throw new ConditionError('unknown-condition', `AMQP condition ${JSON.stringify(text.slice(0, 100))} is not one fogbridge knows: see protocol/conditions.ts`);
   return text;
 }
 

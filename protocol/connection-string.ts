@@ -14,16 +14,11 @@
 //   - service: `SharedAccessKeyName` + `SharedAccessKey`, or `SharedAccessSignature`.
 // Event Hubs: `Endpoint=sb://host[:port]/`, `SharedAccessKeyName` + `SharedAccessKey` or
 //   `SharedAccessSignature`, optional `EntityPath`, optional `UseDevelopmentEmulator=true|false`.
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 export type ConnectionStringErrorCode = 'malformed' | 'unknown-field' | 'duplicate-field' | 'missing-field' | 'bad-field' | 'conflicting-fields';
 
-export class ConnectionStringError extends ProtocolError {
-  declare readonly code: ConnectionStringErrorCode;
-  constructor(code: ConnectionStringErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class ConnectionStringError extends CodedError<ConnectionStringErrorCode> {}
 
 export interface IotHubConnectionStringFields {
   /** As written, including any `:port`: the host part of SAS resources. */

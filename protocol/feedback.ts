@@ -7,7 +7,7 @@
 // array) or 'bad-record' (naming
 // the record index and field) for anything else; unknown extra fields are dropped. Time is never
 // read here: feedbackRecord takes the outcome time as a parameter.
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 export const FEEDBACK_CONTENT_TYPE = 'application/vnd.microsoft.iothub.feedback.json';
 
@@ -42,12 +42,7 @@ export interface FeedbackRecord {
 
 export type FeedbackErrorCode = 'bad-utf8' | 'bad-json' | 'bad-shape' | 'bad-record';
 
-export class FeedbackError extends ProtocolError {
-  declare readonly code: FeedbackErrorCode;
-  constructor(code: FeedbackErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class FeedbackError extends CodedError<FeedbackErrorCode> {}
 
 /** The documented field order, used for both encoding and checking. */
 const FIELDS = ['originalMessageId', 'enqueuedTimeUtc', 'statusCode', 'description', 'deviceId', 'deviceGenerationId'] as const;

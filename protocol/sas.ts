@@ -14,19 +14,14 @@
 //   then expiry: a token is expired when nowSeconds >= se.
 // - audienceCovers: whole path-segment prefix match, host case-insensitive (§3.3).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 export type KeyConvention = 'iothub' | 'eventhub';
 export const KEY_CONVENTIONS = ['iothub', 'eventhub'] as const satisfies readonly KeyConvention[];
 
 export type SasErrorCode = 'malformed' | 'missing-field' | 'duplicate-field' | 'bad-field' | 'bad-key' | 'expired' | 'bad-signature';
 
-export class SasError extends ProtocolError {
-  declare readonly code: SasErrorCode;
-  constructor(code: SasErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class SasError extends CodedError<SasErrorCode> {}
 
 export interface SasToken {
   /** The resource exactly as received (URL-encoded): the bytes that were signed. */

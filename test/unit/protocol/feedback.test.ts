@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { fuzzParser, thrown } from '../../helpers/protocol.js';
 import {
   FEEDBACK_CONTENT_TYPE, FEEDBACK_STATUS, FeedbackError, decodeFeedback, encodeFeedback, feedbackRecord, feedbackWanted, type FeedbackRecord,
 } from '../../../protocol/feedback.js';
@@ -13,15 +14,7 @@ const RECORD: FeedbackRecord = {
   deviceId: '123', deviceGenerationId: 'abcdefghijklmnopqrstuvwxyz',
 };
 
-function feedbackError(fn: () => unknown): FeedbackError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof FeedbackError) return e;
-    throw new Error(`expected a FeedbackError, got ${String(e)}`);
-  }
-  throw new Error('expected a FeedbackError, nothing was thrown');
-}
+const feedbackError = (fn: () => unknown): FeedbackError => thrown(FeedbackError, fn);
 
 test('GIVEN the docs example record WHEN encoded THEN the body is the golden UTF-8 JSON byte for byte', () => {
   assert.is(new TextDecoder().decode(encodeFeedback([RECORD])), GOLDEN);
@@ -89,17 +82,9 @@ test('GIVEN a record with a bad status or time WHEN encoded or made THEN Feedbac
 test('GIVEN arbitrary bodies WHEN decoded THEN each decodes or throws FeedbackError, nothing else (fuzz)', () => {
   const jsonish = fc.array(fc.oneof(fc.constant(RECORD), fc.dictionary(fc.constantFrom('statusCode', 'deviceId', 'enqueuedTimeUtc', 'x'), fc.jsonValue())), { maxLength: 3 })
     .map((a) => JSON.stringify(a));
-  fc.assert(
-    fc.property(fc.oneof(fc.string(), fc.json(), jsonish, fc.uint8Array({ maxLength: 64 })), (body) => {
-      try {
-        const records = decodeFeedback(body);
-        assert.equal(decodeFeedback(encodeFeedback(records)), records);
-      } catch (e) {
-        if (!(e instanceof FeedbackError)) throw e;
-      }
-    }),
-    { numRuns: 200 },
-  );
+  fuzzParser(fc.oneof(fc.string(), fc.json(), jsonish, fc.uint8Array({ maxLength: 64 })), FeedbackError, decodeFeedback, (records) => {
+    assert.equal(decodeFeedback(encodeFeedback(records)), records);
+  });
 });
 
 test.run();
