@@ -59,6 +59,11 @@ function encoderFor(convention: KeyConvention): (text: string) => string {
   return convention === 'iothub' ? encodeUriComponentStrict : encodeURIComponent;
 }
 
+/** Strict base64 (the alphabet, whole quads, correct padding): what IoT Hub keys are. */
+export function isBase64(text: string): boolean {
+  return BASE64.test(text);
+}
+
 function keyBytes(key: string, convention: KeyConvention): Buffer {
   if (convention === 'eventhub') {
     if (key.length === 0) throw new SasError('bad-key', 'the key is empty: pass the policy key text');
