@@ -74,6 +74,8 @@ function checkPartition(text: string): number {
 }
 
 export function parseAddress(address: string): IotHubAddress {
+  // rhea gives `undefined` for a terminus without an address: that is an unknown address too.
+  if (typeof address !== 'string') throw new AddressError('unknown-address', `the address is missing (got ${typeof address}): attach with a terminus address`);
   const path = address.replace(SCHEME, '').replace(/^\//, '');
   if (path === '$cbs') return { kind: 'cbs' };
   if (path === '$management') return { kind: 'management' };

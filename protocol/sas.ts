@@ -108,6 +108,8 @@ function decodeField(name: string, value: string): string {
 }
 
 export function parseSasToken(token: string): SasToken {
+  // Guards callers that pass an AMQP body straight through (it may be a Buffer or absent).
+  if (typeof token !== 'string') throw new SasError('malformed', `a token is a string, got ${typeof token}`);
   const parts = token.trim().split(/\s+/);
   if (parts.length !== 2 || parts[0] !== PREFIX) {
     throw new SasError('malformed', `a token reads '${PREFIX} sr=...&sig=...&se=...' (one space, no spaces inside)`);

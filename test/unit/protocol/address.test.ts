@@ -64,6 +64,10 @@ for (const address of badIds) {
   });
 }
 
+test('GIVEN no address at all (rhea: a terminus without one) WHEN parsed THEN unknown-address', () => {
+  assert.is(addressError(() => parseAddress(undefined as unknown as string)).code, 'unknown-address');
+});
+
 test('GIVEN a partition that is not a number WHEN parsed THEN bad-partition', () => {
   for (const address of ['h/ConsumerGroups/cg/Partitions/x', 'h/ConsumerGroups/cg/Partitions/-1', 'h/ConsumerGroups/cg/Partitions/1.5']) {
     assert.is(addressError(() => parseAddress(address)).code, 'bad-partition');

@@ -125,6 +125,11 @@ for (const [token, code, field] of bad) {
   });
 }
 
+test('GIVEN a body that is not a string (Buffer, undefined) WHEN parsed as a token THEN malformed', () => {
+  assert.is(sasError(() => parseSasToken(Buffer.from(v1.token) as unknown as string)).code, 'malformed');
+  assert.is(sasError(() => parseSasToken(undefined as unknown as string)).code, 'malformed');
+});
+
 const covers: [string, string, boolean][] = [
   ['myhub.azure-devices.net/devices/d1', 'myhub.azure-devices.net/devices/d1', true],
   ['myhub.azure-devices.net', 'myhub.azure-devices.net/devices/d1', true],
