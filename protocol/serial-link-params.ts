@@ -17,6 +17,7 @@ export const SERIAL_LINK = {
   keepaliveMs: 1000, // send a ping after this long without sending anything
   deadMs: 4000, // link dead after this long without receiving a valid frame
   openRetryMs: 2000, // open retried at this interval after maxRetries fast tries
+  closeRetries: 3, // close resent at most this many times, one RTO apart
 } as const;
 
 export interface LinkParams {
