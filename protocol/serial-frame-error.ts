@@ -1,7 +1,7 @@
 // The one error class of the serial-link codecs (cobs.ts, serial-link-params.ts, serial-frame.ts).
 // Encoders throw it for a frame that cannot be sent; FrameDecoder never throws it but returns it
 // as a result and counts it in the stat named here (docs/serial-link.md §8).
-import { ProtocolError } from './errors.js';
+import { CodedError } from './coded-error.js';
 
 export const SERIAL_FRAME_ERRORS = {
   'bad-cobs': { stat: 'framingErrors', meaning: 'a COBS block runs past the delimiter, or a zero byte inside encoded data' },
@@ -15,10 +15,5 @@ export const SERIAL_FRAME_ERRORS = {
 
 export type SerialFrameErrorCode = keyof typeof SERIAL_FRAME_ERRORS;
 
-export class SerialFrameError extends ProtocolError {
-  declare readonly code: SerialFrameErrorCode;
-
-  constructor(code: SerialFrameErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+/** A ProtocolError (via CodedError) whose `code` is a SerialFrameErrorCode. */
+export class SerialFrameError extends CodedError<SerialFrameErrorCode> {}

@@ -2,20 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeLinkParams, encodeLinkParams, negotiateLinkParams, SERIAL_LINK, type LinkParams } from '../../../protocol/serial-link-params.js';
 import { SerialFrameError } from '../../../protocol/serial-frame-error.js';
+import { thrown } from '../../helpers/protocol.js';
 import { bytes, hex } from './serial-fixtures.js';
 
 const board: LinkParams = { version: 1, window: 4, maxPayload: 256, session: 0x2a17 };
 const gateway: LinkParams = { version: 1, window: SERIAL_LINK.defaultWindow, maxPayload: SERIAL_LINK.maxPayload, session: 0 };
 
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    assert.instance(error, SerialFrameError);
-    return (error as SerialFrameError).code;
-  }
-  throw new Error('expected a SerialFrameError, nothing was thrown');
-}
+const codeOf = (run: () => unknown): string => thrown(SerialFrameError, run).code;
 
 test('link parameters are version, window, max payload (u16 BE), session (u16 BE)', () => {
   assert.is(hex(encodeLinkParams(board)), '01 04 01 00 2A 17');
@@ -37,11 +30,7 @@ test('out-of-range or mis-sized parameters are bad-field, naming the field', () 
   assert.is(codeOf(() => decodeLinkParams(bytes('01 04 01 01 2A 17'))), 'bad-field');
   assert.is(codeOf(() => decodeLinkParams(bytes('00 04 01 00 2A 17'))), 'bad-field');
   assert.is(codeOf(() => encodeLinkParams({ ...board, session: 0x10000 })), 'bad-field');
-  try {
-    encodeLinkParams({ ...board, maxPayload: 0 });
-  } catch (error) {
-    assert.match((error as Error).message, 'maxPayload');
-  }
+  assert.match(thrown(SerialFrameError, () => encodeLinkParams({ ...board, maxPayload: 0 })).message, 'maxPayload');
 });
 
 test('the window fits half the 8-bit sequence space', () => {
