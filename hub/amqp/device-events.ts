@@ -1,0 +1,60 @@
+// Device telemetry on `/devices/<id>/messages/events` (issue 3 item 5; reference/iot-hub-amqp.md
+// §4.1, §4.2, §7). The hub receives.
+// - Attach: the connection must hold a valid token covering `<host>/devices/<id>` with
+//   DeviceConnect (a device-scope token or a policy such as `device` / `iothubowner`), and the
+//   device must exist (amqp:not-found) and be enabled (amqp:unauthorized-access). The link is
+//   detached (amqp:unauthorized-access) when the token expires.
+// - Each message: > maxMessageBytes → rejected, amqp:link:message-size-exceeded. Otherwise
+//   stamped (telemetry/stamp.ts), appended to partition hash(device id), and `accepted` only
+//   after the commit (DESIGN.md decision 6); a failed commit → rejected amqp:internal-error.
+//   Never released or modified: the device SDK takes released for success and hangs on
+//   modified (§4.2).
+// - Credit: a window of TELEMETRY_CREDIT, one credit returned per settled message, so unsettled
+//   telemetry held in memory is bounded per link.
+import type { Delivery, Message, Receiver } from 'rhea';
+import { resources } from '../auth/audience.js';
+import { HubError } from '../errors.js';
+import { partitionOf } from '../telemetry/partition.js';
+import { encodedSize, encodeStamped, type TelemetryOrigin } from '../telemetry/stamp.js';
+import { toAmqpError } from './conditions.js';
+import type { Attach, HandlerFactory } from './link-handler.js';
+
+const TELEMETRY_CREDIT = 500;
+
+export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) => ({
+  receiver(link: Receiver, attach: Attach<'device-events'>) {
+    const { deviceId } = attach.address;
+    const { connection } = attach;
+    const resource = resources.device(services.identity, deviceId);
+    const lost = (): void => {
+      link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired or was replaced by one that does not cover it`)));
+    };
+    const held = connection.auth.require(resource, 'DeviceConnect', lost);
+    if (!held) throw new HubError('unauthorized', `put a token for ${resource} on $cbs before attaching ${attach.rawAddress}`);
+    connection.track(link, held.release);
+    const device = services.registry.device(deviceId);
+    if (!device) throw new HubError('not-found', `device ${deviceId} is not registered`);
+    if (device.status !== 'enabled') throw new HubError('unauthorized', `device ${deviceId} is disabled`);
+    const origin: TelemetryOrigin = { deviceId, generationId: device.generationId, scope: held.grant.scope };
+    const partition = partitionOf(deviceId, services.partitionCount);
+
+    link.add_credit(TELEMETRY_CREDIT);
+    link.on('message', ({ message, delivery }: { message: Message; delivery: Delivery }) => {
+      const settle = (error?: unknown): void => {
+        if (!connection.isOpen || !link.is_open()) return; // the peer resends what it saw unsettled
+        if (error !== undefined) delivery.reject(toAmqpError(error));
+        else if (delivery.remote_settled) delivery.update(true);
+        else delivery.accept();
+        link.add_credit(1);
+      };
+      const size = encodedSize(message);
+      if (size > services.limits.maxMessageBytes) {
+        settle(new HubError('message-too-large', `the message is ${size} bytes; IoT Hub takes at most ${services.limits.maxMessageBytes}`));
+        return;
+      }
+      services
+        .appendTelemetry({ partition, deviceId, enqueuedAt: services.now(), encode: (at) => encodeStamped(message, origin, at) })
+        .then(() => settle(), (error: unknown) => settle(error));
+    });
+  },
+});

@@ -1,0 +1,128 @@
+// The hub's AMQP listener: one rhea container, TLS (issue 3 item 3; reference/iot-hub-amqp.md
+// §1.7, reference/node-stack-notes.md "Server side").
+// - SASL: rhea's default server transport is "Selective": it accepts clients that skip SASL (the
+//   IoT device and service SDKs send AMQP protocol id 0 straight after TLS) and SASL ANONYMOUS
+//   (@azure/event-hubs) on the same port. Identity comes from CBS, never from SASL.
+// - Heartbeats: rhea sends empty frames at half the peer's idle-time-out (Event Hubs: 60 s,
+//   §1.6); the hub advertises its own so that silent peers are dropped after twice that.
+// - tcp_no_delay: at-least-once traffic waits on every disposition (node-stack-notes numbers).
+// - Server-created receivers get no credit and no auto-accept (link-handler.ts contract).
+import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import { HubConnection } from './hub-connection.js';
+import { dispatchAttach, type RouteTable } from './routes.js';
+
+export interface AmqpServerOptions {
+  port: number;
+  /** Interface to bind; undefined = all. */
+  listenHost?: string;
+  key: string;
+  cert: string;
+  containerId: string;
+  routes: RouteTable;
+  now(): number;
+  /** Advertised idle-time-out (ms): real IoT Hub advertises 240 s. */
+  idleTimeoutMs: number;
+  /** How often token expiry is checked (ms). */
+  tokenSweepMs: number;
+  onEvent?(event: ServerEvent): void;
+}
+
+export type ServerEvent =
+  | { type: 'connection-opened'; id: string; remote: string }
+  | { type: 'connection-closed'; id: string }
+  | { type: 'connection-error'; remote: string; error: string };
+
+export interface AmqpServer {
+  readonly port: number;
+  readonly connectionCount: number;
+  /** Stops listening, closes every connection (close frame, then the socket) and waits. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer> {
+  const container = rhea.create_container({ id: o.containerId, autoaccept: false, credit_window: 0 } as never);
+  const connections = new Map<Connection, HubConnection>();
+  const report = (event: ServerEvent): void => o.onEvent?.(event);
+  const remoteOf = (c: Connection | undefined): string => {
+    const s = (c as unknown as { socket?: { remoteAddress?: string; remotePort?: number } } | undefined)?.socket;
+    return s ? `${s.remoteAddress}:${s.remotePort}` : 'unknown';
+  };
+
+  container.on('connection_open', (ctx: EventContext) => {
+    const amqp = ctx.connection;
+    const hub = new HubConnection(amqp, o.now);
+    connections.set(amqp, hub);
+    report({ type: 'connection-opened', id: hub.id, remote: remoteOf(amqp) });
+    const socket = (amqp as unknown as { socket: NodeJS.EventEmitter }).socket;
+    socket.once('close', () => {
+      connections.delete(amqp);
+      hub.end();
+      report({ type: 'connection-closed', id: hub.id });
+    });
+  });
+  const onAttach = (ctx: EventContext): void => {
+    const link = (ctx.sender ?? ctx.receiver) as Sender | Receiver;
+    const hub = connections.get(ctx.connection);
+    if (hub) dispatchAttach(o.routes, link, hub);
+    else link.close({ condition: 'amqp:internal-error', description: 'link before connection open' });
+  };
+  container.on('sender_open', onAttach);
+  container.on('receiver_open', onAttach);
+  // Peer-caused failures end that connection only; with no listener rhea would throw them.
+  const peerError = (ctx: EventContext | Error): void => {
+    const c = (ctx as EventContext).connection;
+    const error = (ctx as EventContext).error ?? ctx;
+    report({ type: 'connection-error', remote: remoteOf(c), error: String((error as Error).message ?? error) });
+  };
+  for (const name of ['error', 'protocol_error', 'connection_error', 'session_error', 'sender_error', 'receiver_error', 'disconnected']) {
+    container.on(name, peerError);
+  }
+
+  const server: Server = container.listen({
+    transport: 'tls',
+    port: o.port,
+    host: o.listenHost,
+    key: o.key,
+    cert: o.cert,
+    tcp_no_delay: true,
+    idle_time_out: o.idleTimeoutMs,
+  } as never);
+  // Every socket, including those still in the TLS or AMQP handshake, so close() can end them.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string; remotePort?: number }) => {
+    report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: error.message });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.on('error', (error) => report({ type: 'connection-error', remote: 'listener', error: error.message }));
+
+  const sweep = setInterval(() => {
+    for (const hub of connections.values()) hub.auth.sweep();
+  }, o.tokenSweepMs);
+  sweep.unref();
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connectionCount() {
+      return connections.size;
+    },
+    async close(graceMs = 1000) {
+      clearInterval(sweep);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const amqp of connections.keys()) amqp.close({ condition: 'amqp:connection:forced', description: 'the hub is shutting down' });
+      const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
+      const timer = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      await Promise.all([stopped, ...gone]);
+      clearTimeout(timer);
+    },
+  };
+}

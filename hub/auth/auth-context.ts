@@ -1,0 +1,72 @@
+// The tokens one connection holds (issue 3 item 4): CBS put-token anchors a Grant per audience;
+// a later token for the same audience replaces it (the SDKs renew every 45 min on the same link,
+// reference/iot-hub-amqp.md §2.5). Handlers ask `authorize(resource, right)` at attach time and
+// register the link with `require(...)` so that it is detached when no valid token covers it any
+// more (real IoT Hub drops what an expired token carried, §2.5).
+//
+// Contract: single-threaded, no I/O. `sweep(nowMs)` is called by the server's timer; it expires
+// grants and calls each lost dependent's `onLost` exactly once.
+import { audienceCovers } from '../../protocol/sas.js';
+import type { Right } from '../store/registry.js';
+
+export interface Grant {
+  /** Canonical audience (auth/audience.ts). */
+  audience: string;
+  /** ms since the epoch. */
+  expiresAt: number;
+  rights: readonly Right[];
+  /** `device`: a device-scope token signed with the device key; `hub`: a policy token. */
+  scope: 'device' | 'hub';
+  deviceId?: string;
+  policy?: string;
+}
+
+interface Dependent { resource: string; right: Right; onLost: () => void }
+
+export class AuthContext {
+  private readonly grants = new Map<string, Grant>();
+  private readonly dependents = new Set<Dependent>();
+
+  constructor(private readonly now: () => number) {}
+
+  anchor(grant: Grant): void {
+    this.grants.set(grant.audience, grant);
+  }
+
+  /** The unexpired grant covering `resource` with `right` (narrowest audience first), if any. */
+  authorize(resource: string, right: Right): Grant | undefined {
+    const now = this.now();
+    let best: Grant | undefined;
+    for (const g of this.grants.values()) {
+      if (g.expiresAt <= now || !g.rights.includes(right) || !audienceCovers(g.audience, resource)) continue;
+      if (!best || g.audience.length > best.audience.length) best = g;
+    }
+    return best;
+  }
+
+  /**
+   * Authorizes and keeps watching: `onLost` runs once when no grant covers `resource` any more.
+   * Returns the grant and a release function (call it when the link closes), or undefined.
+   */
+  require(resource: string, right: Right, onLost: () => void): { grant: Grant; release: () => void } | undefined {
+    const grant = this.authorize(resource, right);
+    if (!grant) return undefined;
+    const dependent: Dependent = { resource, right, onLost };
+    this.dependents.add(dependent);
+    return { grant, release: () => this.dependents.delete(dependent) };
+  }
+
+  sweep(): void {
+    const now = this.now();
+    for (const [audience, g] of this.grants) if (g.expiresAt <= now) this.grants.delete(audience);
+    for (const d of [...this.dependents]) {
+      if (this.authorize(d.resource, d.right)) continue;
+      this.dependents.delete(d);
+      d.onLost();
+    }
+  }
+
+  get tokenCount(): number {
+    return this.grants.size;
+  }
+}

@@ -1,0 +1,84 @@
+// HubOptions: everything startHub() needs, typed; `resolveHubOptions` fills defaults and names
+// the offending option (STYLE.md, nats.js parseOptions). No argv, environment or files here:
+// hub/cli.ts turns the command line into HubOptions.
+export interface HubOptions {
+  /** Data folder: certificates, `hub.sqlite`. Required (the CA must live somewhere). */
+  dataDir: string;
+  /** AMQP over TLS port; 0 picks a free one. Default 5671. */
+  port?: number;
+  /** Interface to listen on; default all. */
+  listenHost?: string;
+  /** The host name clients dial; in certificates and connection strings. Default `localhost`. */
+  hostname?: string;
+  /** Hub name, also the Event Hub-compatible entity path. Default `fogbridge`. */
+  name?: string;
+  /** Telemetry partitions. Default 4. */
+  partitions?: number;
+  /** Keep storage in memory (tests, throw-away runs); certificates still go to dataDir. */
+  inMemory?: boolean;
+  /** The clock, ms since the epoch (DESIGN.md decision 8). Default Date.now. */
+  now?: () => number;
+  /** Telemetry retention (ms). Default 1 day (reference/iot-hub-amqp.md §7). */
+  retentionMs?: number;
+  /** How often retention runs (ms). Default 60 s. */
+  retentionSweepMs?: number;
+  /** How often token expiry is checked (ms). Default 1 s. */
+  tokenSweepMs?: number;
+  /** Idle-time-out the hub advertises (ms). Default 240 s, as IoT Hub. */
+  idleTimeoutMs?: number;
+  /** D2C message size limit (bytes). Default 256 KB (§7). */
+  maxMessageBytes?: number;
+  /** Largest group-commit batch. Default 1000. */
+  maxCommitBatch?: number;
+  /** Status stream: connections, errors, retention (default: ignored). */
+  onEvent?: (event: HubEvent) => void;
+}
+
+export type HubEvent =
+  | { type: 'connection-opened'; id: string; remote: string }
+  | { type: 'connection-closed'; id: string }
+  | { type: 'connection-error'; remote: string; error: string }
+  | { type: 'retention'; deleted: number };
+
+export type ResolvedHubOptions = Required<Omit<HubOptions, 'listenHost' | 'onEvent'>> & Pick<HubOptions, 'listenHost' | 'onEvent'>;
+
+export class HubOptionsError extends Error {
+  constructor(readonly option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.name = 'HubOptionsError';
+  }
+}
+
+function positiveInt(name: string, value: number, min = 1): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new HubOptionsError(name, `must be a whole number >= ${min}, got ${value}`);
+  return value;
+}
+
+export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
+  if (!o.dataDir) throw new HubOptionsError('dataDir', 'name the data folder');
+  const port = positiveInt('port', o.port ?? 5671, 0);
+  if (port > 65535) throw new HubOptionsError('port', `must be 0..65535, got ${port}`);
+  const name = o.name ?? 'fogbridge';
+  if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,49}$/.test(name)) throw new HubOptionsError('name', 'letters, digits and -, up to 50, starting with a letter or digit');
+  const hostname = o.hostname ?? 'localhost';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(hostname)) throw new HubOptionsError('hostname', `not a host name: ${hostname}`);
+  const partitions = positiveInt('partitions', o.partitions ?? 4);
+  if (partitions > 128) throw new HubOptionsError('partitions', 'at most 128');
+  return {
+    dataDir: o.dataDir,
+    port,
+    listenHost: o.listenHost,
+    hostname,
+    name,
+    partitions,
+    inMemory: o.inMemory ?? false,
+    now: o.now ?? Date.now,
+    retentionMs: positiveInt('retentionMs', o.retentionMs ?? 24 * 3600_000),
+    retentionSweepMs: positiveInt('retentionSweepMs', o.retentionSweepMs ?? 60_000),
+    tokenSweepMs: positiveInt('tokenSweepMs', o.tokenSweepMs ?? 1000),
+    idleTimeoutMs: positiveInt('idleTimeoutMs', o.idleTimeoutMs ?? 240_000),
+    maxMessageBytes: positiveInt('maxMessageBytes', o.maxMessageBytes ?? 256 * 1024),
+    maxCommitBatch: positiveInt('maxCommitBatch', o.maxCommitBatch ?? 1000),
+    onEvent: o.onEvent,
+  };
+}
