@@ -1,0 +1,91 @@
+// `fogbridge gateway`: the only gateway file that reads files, the environment and argv
+// (DESIGN.md). It reads the qdrouterd-format config, turns it into a GatewayPlan and, with
+// --check, prints the warnings and the plan. A bad config exits non-zero before anything starts.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError, ConfigFileError, formatWarning } from './config/errors.js';
+import { formatPlan } from './config/format.js';
+import { parseConfig } from './config/load.js';
+import { toGatewayPlan, type GatewayPlan } from './config/to-options.js';
+
+const USAGE = `usage: fogbridge gateway --config <file> --check
+
+The transparent TLS gateway. Reads a qdrouterd 1.x configuration file (the JSON form when the
+name ends in .json); 0.6-era spellings such as addr, role: on-demand, dir and cert-db are read
+with a warning saying what they mean today. See gateway/README.md for every entity and attribute.
+
+  --config <file>   the configuration file (also --config=<file>)
+  --check           validate the file, read the certificates and secrets it names, print the
+                    warnings and the effective configuration; exit 0 if it is valid, 1 if not
+  --help            this text`;
+
+interface Args {
+  config: string | undefined;
+  check: boolean;
+  help: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
+  const args: Args = { config: undefined, check: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') args.help = true;
+    else if (arg === '--check') args.check = true;
+    else if (arg === '--config' || arg === '-c') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('-')) return `${arg} needs a file name`;
+      args.config = value;
+    } else if (arg.startsWith('--config=')) args.config = arg.slice('--config='.length);
+    else return `unknown option '${arg}'`;
+  }
+  return args;
+}
+
+/** Reads the file and everything it names; throws a ConfigError on any problem. */
+export function loadPlan(path: string): { plan: GatewayPlan; warnings: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigFileError({ file: path, line: 0 }, `cannot read the configuration file (${(cause as Error).message})`, { cause });
+  }
+  const { config, warnings } = parseConfig(text, { file: path });
+  // Relative certificate paths are taken from the config file's folder, not the working directory.
+  const base = dirname(resolve(path));
+  const plan = toGatewayPlan(config, {
+    readFile: (file) => readFileSync(isAbsolute(file) ? file : resolve(base, file), 'utf8'),
+    env: (name) => process.env[name],
+  });
+  return { plan, warnings: warnings.map(formatWarning) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    console.error(`fogbridge gateway: ${args}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.config === undefined) {
+    console.error(`fogbridge gateway: --config <file> is required\n\n${USAGE}`);
+    return 2;
+  }
+  if (!args.check) {
+    console.error('fogbridge gateway: this build validates configurations only; run it with --check (the link-routing engine is started from gateway/router)');
+    return 2;
+  }
+  try {
+    const { plan, warnings } = loadPlan(args.config);
+    for (const w of warnings) console.log(`warning: ${w}`);
+    console.log(`${args.config}: valid${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : ''}\n`);
+    console.log(formatPlan(plan));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`fogbridge gateway: ${error.message}`);
+    return 1;
+  }
+}
