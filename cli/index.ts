@@ -11,6 +11,7 @@ interface Command {
 export const COMMANDS: Record<string, Command> = {
   sas: { summary: 'make a SharedAccessSignature token from a connection string, or verify one', load: () => import('./sas.js') },
   envelope: { summary: 'encrypt or decrypt a payload envelope (xtea-cbc-cts, tea-cbc, xtea-cbc, xxtea, secretbox, none)', load: () => import('./envelope.js') },
+  gateway: { summary: 'the transparent TLS gateway: --check validates a qdrouterd-format config and prints the plan', load: () => import('../gateway/cli.js') },
 };
 
 function usage(): string {
