@@ -77,3 +77,41 @@ export async function rawClient(hub: Hub): Promise<Connection> {
 export function next<T = EventContext>(emitter: NodeJS.EventEmitter, name: string): Promise<T> {
   return new Promise((resolve) => emitter.once(name, resolve as (v: unknown) => void));
 }
+
+export interface CbsReply {
+  correlationId: unknown;
+  status: unknown;
+  description: unknown;
+}
+
+/** A raw `$cbs` client on its own session: put(token, name) resolves with the reply. */
+export async function cbsClient(connection: Connection): Promise<{ put(token: string, name: string, messageId?: string): Promise<CbsReply> }> {
+  const session = connection.create_session();
+  session.begin();
+  const receiver = session.attach_receiver({ source: { address: '$cbs' }, target: {}, autoaccept: true } as never);
+  const sender = session.attach_sender({ target: { address: '$cbs' } });
+  await Promise.all([next(receiver, 'receiver_open'), next(sender, 'sendable')]);
+  let counter = 0;
+  return {
+    async put(token, name, messageId = `req-${++counter}`) {
+      const reply = new Promise<CbsReply>((resolve) => {
+        const onMessage = (ctx: EventContext): void => {
+          const m = ctx.message!;
+          if (m.correlation_id !== messageId) return;
+          receiver.removeListener('message', onMessage);
+          const props = m.application_properties ?? {};
+          resolve({ correlationId: m.correlation_id, status: props['status-code'], description: props['status-description'] });
+        };
+        receiver.on('message', onMessage);
+      });
+      sender.send({
+        message_id: messageId,
+        to: '$cbs',
+        reply_to: 'cbs',
+        application_properties: { operation: 'put-token', type: 'servicebus.windows.net:sastoken', name },
+        body: token,
+      });
+      return reply;
+    },
+  };
+}
