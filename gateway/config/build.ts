@@ -111,7 +111,7 @@ export function buildConfig(entities: readonly Entity[], file: string): Effectiv
 
 function unique(file: string, what: string, names: Array<[string, number]>): void {
   const seen = new Map<string, number>();
-  for (const [name, line] of names) {
+  for (const [name, line] of [...names].sort((a, b) => a[1] - b[1])) {
     const first = seen.get(name);
     if (first !== undefined) throw new DuplicateEntityError({ file, line }, `the name '${name}' is already used on line ${first} (${what} names are unique): rename one`);
     seen.set(name, line);
