@@ -2,7 +2,6 @@
 //   certificates (certs.ts) → storage (store/) → services for the link handlers → the AMQP
 //   listener with the route table (amqp/server.ts, amqp/routes.ts) → retention timer.
 // close(): commits what is queued, closes every connection, then the database.
-import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubIdentity } from './auth/audience.js';
@@ -12,6 +11,7 @@ import type { HubServices, TelemetryAppended } from './amqp/link-handler.js';
 import { ensureCertificates, serverNames, type HubCertificates } from './certs.js';
 import { deviceConnectionString, eventHubConnectionString, serviceConnectionString } from './connection-strings.js';
 import { HubError } from './errors.js';
+import { registrySources } from './sources.js';
 import { resolveHubOptions, type HubOptions, type ResolvedHubOptions } from './options.js';
 import { openDatabase } from './store/database.js';
 import { GroupCommit } from './store/group-commit.js';
@@ -44,11 +44,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   mkdirSync(o.dataDir, { recursive: true });
   const certificates = ensureCertificates(join(o.dataDir, 'certs'), o.hostname, o.now());
   const db = openDatabase(o.inMemory ? undefined : join(o.dataDir, 'hub.sqlite'), o.partitions);
-  const registry = new Registry(db, {
-    now: o.now,
-    newKey: () => randomBytes(32).toString('base64'),
-    newGenerationId: () => `${o.now()}${String(randomInt(1e6)).padStart(6, '0')}`,
-  });
+  const registry = new Registry(db, registrySources(o.now));
   const telemetry = new TelemetryLog(db, o.partitions);
   const commits = new GroupCommit<NewEvent, EventPosition>(db, (events) => telemetry.appendAll(events), o.maxCommitBatch);
   const listeners = new Set<(event: TelemetryAppended) => void>();
