@@ -1,0 +1,65 @@
+// The gateway end of a device's `$cbs` links (DESIGN decision 4): the device's put-token arrives
+// here, goes to the hub over the upstream connection's own `$cbs` pair (UpstreamCbs), and the
+// hub's answer comes back on the device's `$cbs` receiver with status-code as an AMQP int and
+// correlation-id = the device's message-id (iot-hub-amqp.md §2.3). The links are answered at once
+// (they end here, they are not routed).
+import rhea, { type Message, type Receiver, type Sender } from 'rhea';
+import { toCbsAnswer, type CbsAnswer, type PutToken } from './upstream-cbs.js';
+
+const CREDIT = 10;
+
+export interface DeviceCbsHooks {
+  /** Forward to the hub; resolves with the hub's answer (or the gateway's own failure answer). */
+  forward(request: PutToken): Promise<CbsAnswer>;
+  /** The hub accepted `request` (status 200) for this connection. */
+  accepted(request: PutToken): void;
+}
+
+export class DeviceCbs {
+  private readonly replySenders = new Set<Sender>();
+
+  constructor(private readonly hooks: DeviceCbsHooks) {}
+
+  /** The device's sender to `$cbs` (our receiver): answer it, grant credit, serve requests. */
+  attachRequests(receiver: Receiver): void {
+    receiver.add_credit(CREDIT);
+    receiver.on('message', (context) => {
+      const delivery = context.delivery!;
+      delivery.accept();
+      receiver.add_credit(1);
+      void this.serve(context.message!, receiver);
+    });
+  }
+
+  /** The device's receiver from `$cbs` (our sender): answers go out here. */
+  attachReplies(sender: Sender): void {
+    this.replySenders.add(sender);
+    sender.on('sender_close', () => this.replySenders.delete(sender));
+  }
+
+  private async serve(m: Message, via: Receiver): Promise<void> {
+    const props = (m.application_properties ?? {}) as Record<string, unknown>;
+    let answer: CbsAnswer;
+    const request: PutToken = { token: typeof m.body === 'string' ? m.body : '', name: String(props.name ?? ''), type: String(props.type ?? '') };
+    if (props.operation !== 'put-token') answer = toCbsAnswer('not-put-token');
+    else if (!request.token || !request.name) answer = toCbsAnswer('no-token');
+    else {
+      answer = await this.hooks.forward(request);
+      if (answer.statusCode === 200) this.hooks.accepted(request);
+    }
+    const sender = this.replySenderFor(via);
+    if (!sender) return;
+    sender.send({
+      correlation_id: m.message_id,
+      to: m.reply_to,
+      application_properties: { 'status-code': rhea.types.wrap_int(answer.statusCode), 'status-description': answer.description },
+      body: null,
+    });
+  }
+
+  /** Prefer the reply link on the request's session (iot-hub-amqp.md §2.3), else any. */
+  private replySenderFor(via: Receiver): Sender | undefined {
+    const open = [...this.replySenders].filter((s) => s.is_open());
+    return open.find((s) => s.session === via.session) ?? open[0];
+  }
+}

@@ -1,0 +1,73 @@
+// startGateway: the link-routing engine from a GatewayPlan (gateway/config/to-options.ts). Typed
+// options, injected clock; reads no argv, env or file (gateway/cli.ts does). Starts the
+// connectors (they keep reconnecting), binds the listeners, and serves any Duplex handed to
+// acceptStream() (serial link, in-memory tests) on the same AMQP path.
+import type { Duplex } from 'node:stream';
+import rhea from 'rhea';
+import { buildRouteTable } from '../routes/table.js';
+import { acceptStream, type AcceptContext, type StreamLimits } from './accept.js';
+import type { DeviceConnection } from './downstream.js';
+import { listen, type BoundListener } from './listeners.js';
+import { defaultDeps, type GatewayPlan, type RouterDeps } from './options.js';
+import { Connector } from './pool.js';
+import { destroySocket } from './rhea-internals.js';
+
+export interface Gateway {
+  readonly listeners: readonly BoundListener[];
+  readonly connectors: ReadonlyMap<string, Connector>;
+  /** Live device connections. */
+  readonly connections: ReadonlySet<DeviceConnection>;
+  /** Serve a device connection carried by any byte stream. */
+  acceptStream(stream: Duplex, label: string, limits?: Partial<StreamLimits>): DeviceConnection;
+  /** Resolves once every connector has an open upstream connection (or the timeout passes: false). */
+  upstreamReady(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** qdrouterd 1.x listener defaults (qdrouterd.md §1.2) for streams that come without a listener. */
+const STREAM_DEFAULTS: StreamLimits = { idleTimeoutSeconds: 16, initialHandshakeTimeoutSeconds: 0, maxFrameSize: 16384, maxSessions: 32768 };
+
+export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> = {}): Promise<Gateway> {
+  const d: RouterDeps = { ...defaultDeps, ...deps };
+  const container = rhea.create_container({ id: plan.routerId });
+  container.on('error', (e: unknown) => d.log('SERVER', 'error', `unhandled AMQP error: ${String((e as Error)?.message ?? e)}`));
+  const connectors = new Map(plan.connectors.map((c) => [c.name, new Connector(c, container, plan.routerId, d)]));
+  const live = new Set<DeviceConnection>();
+  const ctx: AcceptContext = { routes: buildRouteTable(plan.routes), connectors, deps: d, container, routerId: plan.routerId, maxConnections: plan.limits.maxConnections, live };
+  for (const c of connectors.values()) c.start();
+
+  const listeners: BoundListener[] = [];
+  try {
+    for (const l of plan.listeners) listeners.push(await listen(l, (stream, label) => acceptStream(stream, label, l, ctx)));
+  } catch (e) {
+    for (const l of listeners) void l.close();
+    for (const c of connectors.values()) c.close();
+    throw e;
+  }
+  for (const l of listeners) d.log('SERVER', 'info', `listening on ${l.host}:${l.port} (${l.name}${l.tls ? ', TLS' : ''})`);
+
+  return {
+    listeners,
+    connectors,
+    connections: live,
+    acceptStream: (stream, label, limits) => acceptStream(stream, label, { ...STREAM_DEFAULTS, ...limits }, ctx),
+    upstreamReady: (timeoutMs = 10_000) => new Promise((resolve) => {
+      const started = d.clock.now();
+      const poll = (): void => {
+        if ([...connectors.values()].every((c) => c.isUp)) resolve(true);
+        else if (d.clock.now() - started > timeoutMs) resolve(false);
+        else setTimeout(poll, 10);
+      };
+      poll();
+    }),
+    async close() {
+      for (const device of [...live]) {
+        device.end();
+        device.connection.close({ condition: 'amqp:connection:forced', description: 'the gateway is shutting down' });
+        destroySocket(device.connection);
+      }
+      for (const c of connectors.values()) c.close();
+      await Promise.all(listeners.map((l) => l.close()));
+    },
+  };
+}

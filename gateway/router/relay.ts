@@ -1,0 +1,79 @@
+// The data path of one routed link, in one direction: deliveries arrive on `receiver` (ours,
+// facing one peer) and leave on `sender` (ours, facing the other peer). 'in' links use it as
+// device -> hub, 'out' links as hub -> device. qdrouterd.md §2.3:
+//  - bytes are forwarded undecoded with their delivery tag and message-format (DESIGN 2);
+//  - credit comes only from the receiving peer and is mirrored: the receiver offers its peer
+//    exactly the sender's credit minus what is queued here (AMQP 1.0 §2.6.7); drain is relayed
+//    both ways (the receiver's peer drains first, then the sender reports drained);
+//  - outcomes and settlement travel back unchanged; the incoming delivery stays unsettled until
+//    the far peer settles (node-stack-notes.md); pre-settled deliveries pass pre-settled;
+//  - an aborted transfer (AMQP 1.0 §2.7.5) is dropped here: nothing had gone out yet.
+import type { Delivery, Receiver, Sender } from 'rhea';
+import {
+  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, remoteOutcome, sendRaw, senderCredit, senderDraining, setReceiverDrain,
+} from './rhea-internals.js';
+
+const OUTCOME_EVENTS = ['accepted', 'rejected', 'released', 'modified', 'settled'] as const;
+
+export class Relay {
+  private readonly inFlight = new Map<Delivery, Delivery>();
+  private queued: Delivery[] = [];
+  /** Counters for management (`stat -l`). */
+  readonly counts = { delivered: 0, accepted: 0, rejected: 0, released: 0, modified: 0, aborted: 0 };
+
+  constructor(private readonly receiver: Receiver, private readonly sender: Sender) {
+    captureRawTransfers(receiver, ({ delivery, bytes, format, aborted }) => {
+      if (aborted) this.counts.aborted++;
+      else this.forward(delivery, bytes, format);
+      this.mirrorCredit();
+    });
+    sender.on('sender_flow', () => {
+      if (!senderDraining(sender)) setReceiverDrain(receiver, false);
+      this.mirrorCredit();
+    });
+    sender.on('sender_draining', () => setReceiverDrain(receiver, true));
+    receiver.on('receiver_drained', () => {
+      setReceiverDrain(receiver, false);
+      sender.set_drained(true);
+    });
+    for (const event of OUTCOME_EVENTS) sender.on(event, (context) => this.mirrorOutcome(event, context.delivery!));
+  }
+
+  /** Begin: offer the receiving side whatever credit the sending side already has. */
+  start(): void {
+    this.mirrorCredit();
+  }
+
+  /** The far peer is gone: every delivery still in doubt is failed back (modified, delivery-failed). */
+  failInFlight(): void {
+    for (const incoming of this.inFlight.values()) {
+      if (!incoming.settled) incoming.update(true, deliveryFailed());
+    }
+    this.inFlight.clear();
+  }
+
+  private forward(incoming: Delivery, bytes: Buffer, format: number): void {
+    this.counts.delivered++;
+    const presettled = incoming.remote_settled;
+    const outgoing = sendRaw(this.sender, bytes, incoming.tag, format, presettled);
+    this.queued.push(outgoing);
+    if (presettled) incoming.update(true);
+    else this.inFlight.set(outgoing, incoming);
+  }
+
+  private mirrorCredit(): void {
+    this.queued = this.queued.filter((d) => !isTransferred(d));
+    const want = senderCredit(this.sender) - this.queued.length;
+    const have = receiverCredit(this.receiver);
+    if (want > have) this.receiver.add_credit(want - have);
+  }
+
+  private mirrorOutcome(event: (typeof OUTCOME_EVENTS)[number], outgoing: Delivery): void {
+    const incoming = this.inFlight.get(outgoing);
+    if (!incoming) return;
+    if (event !== 'settled') this.counts[event]++;
+    if (event !== 'settled' && outgoing.remote_settled) return; // 'settled' follows in the same turn
+    incoming.update(outgoing.remote_settled, remoteOutcome(outgoing));
+    if (outgoing.remote_settled) this.inFlight.delete(outgoing);
+  }
+}
