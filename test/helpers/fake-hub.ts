@@ -13,6 +13,9 @@ import { parseSasToken } from '../../protocol/sas.js';
 import { answerAttach, deferAttach, remoteAttach } from '../../gateway/router/rhea-internals.js';
 import { AsyncQueue } from './async-queue.js';
 
+/** One CA and server certificate per test process: RSA key generation is the slow part. */
+let certificates: ReturnType<typeof ensureCertificates> | undefined;
+
 export interface HubDelivery { address: string; message: Message; delivery: Delivery; receiver: Receiver; linkName: string }
 export interface PutTokenSeen { name: string; token: string; status: number; connection: Connection }
 
@@ -42,7 +45,8 @@ export class FakeHub {
   private readonly cert: string;
 
   constructor(private readonly options: FakeHubOptions = {}) {
-    const certs = ensureCertificates(mkdtempSync(join(tmpdir(), 'fogbridge-fake-hub-')), 'localhost', Date.now());
+    certificates ??= ensureCertificates(mkdtempSync(join(tmpdir(), 'fogbridge-fake-hub-')), 'localhost', Date.now());
+    const certs = certificates;
     this.caPem = certs.caPem;
     this.key = certs.keyPem;
     this.cert = certs.certPem;
@@ -71,8 +75,14 @@ export class FakeHub {
 
   /** The hub crashes: every connection drops at once, nothing more is accepted. */
   async kill(): Promise<void> {
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  /** Come back on the same port after kill(). */
+  async restart(): Promise<void> {
+    await this.start(this.port);
   }
 
   /** Answer the attaches held so far (with holdAttaches). */
