@@ -10,6 +10,7 @@ import type { FrameViolation } from './frame-guard.js';
 import { guardedSocket } from './guarded-socket.js';
 import type { ListenerPlan } from './options.js';
 import { acceptConnection, remoteOpened } from './rhea-internals.js';
+import { ROUTED_LINK_OPTIONS } from './routed-link.js';
 
 /** The limits a stream is served with (a listener's, or defaults for acceptStream). */
 export type StreamLimits = Pick<ListenerPlan, 'idleTimeoutSeconds' | 'initialHandshakeTimeoutSeconds' | 'maxFrameSize' | 'maxSessions'>;
@@ -49,6 +50,8 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
     idle_time_out: limits.idleTimeoutSeconds > 0 ? (limits.idleTimeoutSeconds * 1000) / 2 : undefined,
     tcp_no_delay: true,
     properties: { product: 'fogbridge-gateway' },
+    // Links rhea creates for the device's attaches: credit and settlement are ours (relay.ts).
+    ...ROUTED_LINK_OPTIONS,
   } as unknown as Parameters<Container['create_connection']>[0]);
   acceptConnection(connection, socket);
   const device = new DeviceConnection(connection, label, ctx);
