@@ -10,7 +10,7 @@
 //  - an aborted transfer (AMQP 1.0 §2.7.5) is dropped here: nothing had gone out yet.
 import type { Delivery, Receiver, Sender } from 'rhea';
 import {
-  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, remoteOutcome, sendRaw, senderCredit, senderDraining, setReceiverDrain,
+  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, reportDrained, remoteOutcome, sendRaw, senderCredit, senderDraining, setReceiverDrain,
 } from './rhea-internals.js';
 
 const OUTCOME_EVENTS = ['accepted', 'rejected', 'released', 'modified', 'settled'] as const;
@@ -34,7 +34,7 @@ export class Relay {
     sender.on('sender_draining', () => setReceiverDrain(receiver, true));
     receiver.on('receiver_drained', () => {
       setReceiverDrain(receiver, false);
-      sender.set_drained(true);
+      reportDrained(sender);
     });
     for (const event of OUTCOME_EVENTS) sender.on(event, (context) => this.mirrorOutcome(event, context.delivery!));
   }

@@ -250,3 +250,9 @@ export function deliveryFailed(): Wire {
   const m = (rhea.message as unknown as { modified(p: object): Described }).modified({ delivery_failed: true });
   return m.described();
 }
+
+/** Tell the receiving peer we have nothing more to send for its drain (AMQP 1.0 §2.6.7); rhea's set_drained does not schedule the flow. */
+export function reportDrained(s: Sender): void {
+  s.set_drained(true);
+  (s.connection as unknown as { _register(): void })._register();
+}

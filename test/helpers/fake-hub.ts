@@ -102,7 +102,11 @@ export class FakeHub {
   private onAttach(l: Sender | Receiver, role: 'sender' | 'receiver'): void {
     const f = remoteAttach(l);
     const address = (role === 'receiver' ? f.targetAddress : f.sourceAddress) ?? '';
-    if (address === '$cbs') return this.answer(l);
+    if (address === '$cbs') {
+      answerAttach(l, f);
+      if (role === 'receiver') (l as Receiver).add_credit(100);
+      return;
+    }
     const refusal = this.refusals.get(address);
     if (refusal) return void l.close(refusal);
     deferAttach(l);
