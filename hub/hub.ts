@@ -8,6 +8,7 @@ import type { HubIdentity } from './auth/audience.js';
 import { createRoutes } from './amqp/routes.js';
 import { startAmqpServer, type AmqpServer } from './amqp/server.js';
 import type { HubServices, TelemetryAppended } from './amqp/link-handler.js';
+import { startC2d } from './c2d/c2d-service.js';
 import { ensureCertificates, serverNames, type HubCertificates } from './certs.js';
 import { deviceConnectionString, eventHubConnectionString, serviceConnectionString } from './connection-strings.js';
 import { HubError } from './errors.js';
@@ -47,6 +48,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const registry = new Registry(db, registrySources(o.now));
   const telemetry = new TelemetryLog(db, o.partitions);
   const commits = new GroupCommit<NewEvent, EventPosition>(db, (events) => telemetry.appendAll(events), o.maxCommitBatch);
+  const c2d = startC2d(db, registry, o.c2d, o.now, o.maxCommitBatch);
   const listeners = new Set<(event: TelemetryAppended) => void>();
   const identity: HubIdentity = { hostname: o.hostname, port: o.port, aliases: serverNames(o.hostname) };
 
@@ -72,6 +74,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       return () => listeners.delete(listener);
     },
     limits: { maxMessageBytes: o.maxMessageBytes },
+    c2d,
   };
 
   let server: AmqpServer;
@@ -89,6 +92,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       onEvent: o.onEvent,
     });
   } catch (error) {
+    c2d.close();
     db.close();
     throw error;
   }
@@ -126,6 +130,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         await new Promise((resolve) => setImmediate(resolve));
         await server.close();
         commits.close();
+        c2d.close();
         db.close();
       })();
       return closing;

@@ -1,6 +1,8 @@
 // HubOptions: everything startHub() needs, typed; `resolveHubOptions` fills defaults and names
 // the offending option (STYLE.md, nats.js parseOptions). No argv, environment or files here:
 // hub/cli.ts turns the command line into HubOptions.
+import { resolveC2dOptions, type C2dOptions } from './c2d/options.js';
+
 export interface HubOptions {
   /** Data folder: certificates, `hub.sqlite`. Required (the CA must live somewhere). */
   dataDir: string;
@@ -30,6 +32,8 @@ export interface HubOptions {
   maxMessageBytes?: number;
   /** Largest group-commit batch. Default 1000. */
   maxCommitBatch?: number;
+  /** C2D commands and feedback: lock, delivery count, queue depth, TTL, batching (c2d/options.ts). */
+  c2d?: Partial<C2dOptions>;
   /** Status stream: connections, errors, retention (default: ignored). */
   onEvent?: (event: HubEvent) => void;
 }
@@ -40,7 +44,7 @@ export type HubEvent =
   | { type: 'connection-error'; remote: string; error: string }
   | { type: 'retention'; deleted: number };
 
-export type ResolvedHubOptions = Required<Omit<HubOptions, 'listenHost' | 'onEvent'>> & Pick<HubOptions, 'listenHost' | 'onEvent'>;
+export type ResolvedHubOptions = Omit<Required<Omit<HubOptions, 'listenHost' | 'onEvent'>> & Pick<HubOptions, 'listenHost' | 'onEvent'>, 'c2d'> & { c2d: C2dOptions };
 
 export class HubOptionsError extends Error {
   constructor(readonly option: string, message: string) {
@@ -79,6 +83,9 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     idleTimeoutMs: positiveInt('idleTimeoutMs', o.idleTimeoutMs ?? 240_000),
     maxMessageBytes: positiveInt('maxMessageBytes', o.maxMessageBytes ?? 256 * 1024),
     maxCommitBatch: positiveInt('maxCommitBatch', o.maxCommitBatch ?? 1000),
+    c2d: resolveC2dOptions(o.c2d, (option, message) => {
+      throw new HubOptionsError(`c2d.${option}`, message);
+    }),
     onEvent: o.onEvent,
   };
 }

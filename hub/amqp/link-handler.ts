@@ -16,6 +16,7 @@
 import type { Receiver, Sender } from 'rhea';
 import type { AddressKind, IotHubAddress } from '../../protocol/address.js';
 import type { HubIdentity } from '../auth/audience.js';
+import type { C2dService } from '../c2d/c2d-service.js';
 import type { Registry } from '../store/registry.js';
 import type { EventPosition, NewEvent, TelemetryLog } from '../store/telemetry-log.js';
 import type { HubConnection } from './hub-connection.js';
@@ -56,6 +57,8 @@ export interface HubServices {
   /** Called after each commit, in order, for every appended event; returns an unsubscribe. */
   onTelemetryAppended(listener: (event: TelemetryAppended) => void): () => void;
   limits: { maxMessageBytes: number };
+  /** C2D queues and feedback (issue 3 items 7-8): c2d/c2d-service.ts. */
+  c2d: C2dService;
 }
 
 export type HandlerFactory<K extends AddressKind> = (services: HubServices) => LinkHandler<K>;

@@ -9,7 +9,10 @@ import { AddressError, parseAddress, type AddressKind, type IotHubAddress } from
 import { HubError } from '../errors.js';
 import { cbsHandler } from './cbs.js';
 import { toAmqpError } from './conditions.js';
+import { deviceBoundHandler } from './device-bound.js';
 import { deviceEventsHandler } from './device-events.js';
+import { feedbackHandler } from './feedback.js';
+import { serviceBoundHandler } from './service-bound.js';
 import type { HubConnection } from './hub-connection.js';
 import type { Attach, HubServices, LinkHandler } from './link-handler.js';
 import { acceptLink, isLocallyOpen, refuseLink, remoteAddress, type Link } from './rhea-links.js';
@@ -20,6 +23,9 @@ export function createRoutes(services: HubServices): RouteTable {
   return {
     cbs: cbsHandler(services),
     'device-events': deviceEventsHandler(services),
+    'service-bound': serviceBoundHandler(services),
+    'device-bound': deviceBoundHandler(services),
+    feedback: feedbackHandler(services),
   };
 }
 
