@@ -48,6 +48,8 @@ export interface HubServices {
   /** Hub name: the Event Hub-compatible entity path (`--name`). */
   name: string;
   partitionCount: number;
+  /** Event Hubs consumer groups: `$Default` first, then `--consumer-group` ones (§6.1). */
+  consumerGroups: readonly string[];
   now(): number;
   registry: Registry;
   /** Reads (partition info, events from a position). Writes go through appendTelemetry. */

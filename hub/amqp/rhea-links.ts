@@ -39,6 +39,16 @@ export function isLocallyOpen(link: Link): boolean {
   return internals(link).state.local_open;
 }
 
+/**
+ * True once the hub's attach answer has been written (rhea writes it on the next tick). A peer may
+ * grant credit in the same burst as its attach, and rhea then reports the link sendable at once:
+ * a transfer must still wait for the attach (AMQP 1.0 §2.6.3, §2.7.5).
+ */
+export function isAttachSent(link: Link): boolean {
+  const state = internals(link).state;
+  return state.local_open && state.open_requests === 0;
+}
+
 /** Holds the attach answer back until completeAttach() or refuseLink(). Call inside the handler. */
 export function deferAttach(link: Link): void {
   const state = internals(link).state;

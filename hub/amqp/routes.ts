@@ -14,6 +14,8 @@ import { deviceEventsHandler } from './device-events.js';
 import { feedbackHandler } from './feedback.js';
 import { serviceBoundHandler } from './service-bound.js';
 import type { HubConnection } from './hub-connection.js';
+import { managementHandler } from './management.js';
+import { partitionHandler } from './partition.js';
 import type { Attach, HubServices, LinkHandler } from './link-handler.js';
 import { acceptLink, isLocallyOpen, refuseLink, remoteAddress, type Link } from './rhea-links.js';
 
@@ -26,6 +28,8 @@ export function createRoutes(services: HubServices): RouteTable {
     'service-bound': serviceBoundHandler(services),
     'device-bound': deviceBoundHandler(services),
     feedback: feedbackHandler(services),
+    partition: partitionHandler(services),
+    management: managementHandler(services),
   };
 }
 

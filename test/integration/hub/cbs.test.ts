@@ -102,7 +102,7 @@ test('telemetry links need a token: refused with unauthorized-access before, acc
 
 test('unknown addresses are refused with amqp:not-found', async () => {
   const c = await connect();
-  for (const address of ['/devices/cbs-dev/twin', 'nothing/here', 'fogbridge/ConsumerGroups/$Default/Partitions/0']) {
+  for (const address of ['/devices/cbs-dev/twin', 'nothing/here', 'no-such-hub/ConsumerGroups/$Default/Partitions/0']) {
     const link = c.open_receiver({ source: { address } });
     const ctx = await next<EventContext>(link, 'receiver_error');
     assert.is((ctx.receiver!.error as { condition: string }).condition, 'amqp:not-found', address);
