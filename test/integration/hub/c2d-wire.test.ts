@@ -1,0 +1,171 @@
+// C2D and feedback on the wire, with raw rhea clients where the SDKs hide the detail (issue 3
+// items 7-8; reference/iot-hub-amqp.md §4.3, §5.1-5.3): delivery tags, `to`, takeover, refusals,
+// link loss, feedback redelivery and its message format.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import rhea, { type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
+import { c2dToAddress } from '../../../protocol/address.js';
+import { decodeFeedback, FEEDBACK_CONTENT_TYPE } from '../../../protocol/feedback.js';
+import { createSasToken } from '../../../protocol/sas.js';
+import { AsyncQueue } from '../../helpers/async-queue.js';
+import { cbsClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
+
+let t: TestHub;
+const conns: Connection[] = [];
+const inAnHour = (): number => Math.floor(Date.now() / 1000) + 3600;
+
+test.before(async () => {
+  t = await startTestHub({ c2d: { feedbackBatchMs: 10, maxDeliveryCount: 2 } });
+});
+test.after.each(() => {
+  for (const c of conns.splice(0)) c.close();
+});
+test.after(async () => {
+  await t.stop();
+});
+
+/** A raw connection holding a token: the device's own, or the iothubowner policy's for the hub. */
+async function connectAs(who: { device: string } | 'service'): Promise<Connection> {
+  const c = await rawClient(t.hub);
+  conns.push(c);
+  const cbs = await cbsClient(c);
+  const token =
+    who === 'service'
+      ? createSasToken({ audience: `localhost:${t.hub.port}`, key: t.hub.registry.policy('iothubowner')!.primaryKey, keyName: 'iothubowner', keyConvention: 'iothub', expiresAt: inAnHour() })
+      : createSasToken({ audience: `localhost/devices/${who.device}`, key: t.hub.registry.device(who.device)!.primaryKey, keyConvention: 'iothub', expiresAt: inAnHour() });
+  assert.is((await cbs.put(token, 'n')).status, 200);
+  return c;
+}
+
+async function serviceSender(): Promise<Sender> {
+  const sender = (await connectAs('service')).open_sender({ target: { address: '/messages/devicebound' } });
+  await next(sender, 'sendable');
+  return sender;
+}
+
+/** Sends and resolves with the outcome: 'accepted' or the rejection's condition. */
+function sendCommand(sender: Sender, message: Message): Promise<string> {
+  const delivery = sender.send(message);
+  return new Promise((resolve) => {
+    const done = (ctx: EventContext): void => {
+      if (ctx.delivery !== delivery) return;
+      sender.removeListener('accepted', done).removeListener('rejected', done);
+      const state = ctx.delivery!.remote_state as { error?: { condition: string } } | undefined;
+      resolve(state?.error?.condition ?? 'accepted');
+    };
+    sender.on('accepted', done).on('rejected', done);
+  });
+}
+
+interface Received { message: Message; delivery: Delivery }
+function receiveInto(receiver: Receiver): AsyncQueue<Received> {
+  const queue = new AsyncQueue<Received>();
+  receiver.on('message', (ctx: EventContext) => queue.push({ message: ctx.message!, delivery: ctx.delivery! }));
+  return queue;
+}
+
+async function deviceReceiver(deviceId: string): Promise<{ receiver: Receiver; messages: AsyncQueue<Received>; connection: Connection }> {
+  const connection = await connectAs({ device: deviceId });
+  const receiver = connection.open_receiver({ source: { address: `/devices/${deviceId}/messages/devicebound` }, autoaccept: false });
+  const messages = receiveInto(receiver);
+  await next(receiver, 'receiver_open');
+  return { receiver, messages, connection };
+}
+
+test('the device receives a data body, to = /devices/<id>/messages/devicebound and a delivery tag of at most 32 bytes', async () => {
+  t.hub.registry.addDevice('wire:dev');
+  const sender = await serviceSender();
+  const { messages } = await deviceReceiver('wire:dev');
+  const to = c2dToAddress('wire:dev');
+  assert.is(to, '/devices/wire%3Adev/messages/devicebound');
+  assert.is(await sendCommand(sender, { to, message_id: 'w1', body: 'text body', application_properties: { 'iothub-ack': 'none', k: 'v' } }), 'accepted');
+  const { message, delivery } = await messages.next(5000, 'the command');
+  assert.is(message.to, '/devices/wire:dev/messages/devicebound');
+  assert.is((message.body as { typecode: number }).typecode, 0x75);
+  assert.is((message.body as { content: Buffer }).content.toString(), 'text body');
+  assert.equal(message.application_properties, { 'iothub-ack': 'none', k: 'v' });
+  assert.ok((delivery.tag as Buffer).length <= 32 && (delivery.tag as Buffer).length > 0);
+  delivery.accept();
+});
+
+test('a C2D message with a bad or missing `to` or an unknown iothub-ack is rejected with amqp:invalid-field', async () => {
+  t.hub.registry.addDevice('wire-bad');
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { body: 'x' }), 'amqp:invalid-field');
+  assert.is(await sendCommand(sender, { to: '/devices/wire-bad/messages/events', body: 'x' }), 'amqp:invalid-field');
+  assert.is(await sendCommand(sender, { to: 'nonsense', body: 'x' }), 'amqp:invalid-field');
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-bad'), body: 'x', application_properties: { 'iothub-ack': 'always' } }), 'amqp:invalid-field');
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-missing'), body: 'x' }), 'amqp:not-found');
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-bad'), body: rhea.message.data_section(Buffer.alloc(65 * 1024)) }), 'amqp:link:message-size-exceeded');
+});
+
+test('the device receiver needs a token for that device: refused with unauthorized-access otherwise', async () => {
+  t.hub.registry.addDevice('wire-a');
+  t.hub.registry.addDevice('wire-b');
+  const c = await connectAs({ device: 'wire-a' });
+  const link = c.open_receiver({ source: { address: '/devices/wire-b/messages/devicebound' } });
+  const ctx = await next<EventContext>(link, 'receiver_error');
+  assert.is((ctx.receiver!.error as { condition: string }).condition, 'amqp:unauthorized-access');
+});
+
+test('a second receiver of a device takes over: the first is detached with amqp:link:stolen, commands go to the second', async () => {
+  t.hub.registry.addDevice('wire-takeover');
+  const first = await deviceReceiver('wire-takeover');
+  const stolen = next<EventContext>(first.receiver, 'receiver_error');
+  const second = await deviceReceiver('wire-takeover');
+  assert.is(((await stolen).receiver!.error as { condition: string }).condition, 'amqp:link:stolen');
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-takeover'), message_id: 't1', body: 'x' }), 'accepted');
+  assert.is((await second.messages.next(5000, 'the command on the new receiver')).message.message_id, 't1');
+  assert.is(first.messages.size, 0);
+});
+
+test('an unsettled command returns to the queue without counting when its receiver goes', async () => {
+  t.hub.registry.addDevice('wire-loss');
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-loss'), message_id: 'l1', body: 'x', application_properties: { 'iothub-ack': 'full' } }), 'accepted');
+  const first = await deviceReceiver('wire-loss');
+  await first.messages.next(5000, 'the first delivery');
+  const gone = next(first.connection, 'connection_close');
+  first.connection.close();
+  await gone;
+  // maxDeliveryCount is 2 here: had the link loss counted, this release would dead-letter it.
+  const second = await deviceReceiver('wire-loss');
+  (await second.messages.next(5000, 'the redelivery')).delivery.release();
+  const again = await second.messages.next(5000, 'the delivery after one release');
+  assert.is(again.message.message_id, 'l1');
+  again.delivery.accept();
+});
+
+test('feedback carries the documented format, and an unsettled batch is redelivered to the next receiver', async () => {
+  t.hub.registry.addDevice('wire-fb');
+  const sender = await serviceSender();
+  const device = await deviceReceiver('wire-fb');
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-fb'), message_id: 'fb1', body: 'x', application_properties: { 'iothub-ack': 'positive' } }), 'accepted');
+  (await device.messages.next(5000, 'the command')).delivery.accept();
+
+  const firstConnection = await connectAs('service');
+  const first = firstConnection.open_receiver({ source: { address: '/messages/servicebound/FEEDBACK' }, autoaccept: false });
+  const fromFirst = receiveInto(first);
+  let batch: Received;
+  for (;;) {
+    batch = await fromFirst.next(5000, 'the feedback batch about fb1');
+    const records = decodeFeedback((batch.message.body as { content: Buffer }).content);
+    if (records.some((r) => r.originalMessageId === 'fb1' && r.statusCode === 'Success')) break;
+    batch.delivery.accept(); // earlier tests' feedback
+  }
+  assert.is(batch.message.content_type, FEEDBACK_CONTENT_TYPE);
+  assert.equal(batch.message.user_id, Buffer.from(t.hub.options.name));
+  assert.ok(batch.message.message_annotations?.['iothub-enqueuedtime'] instanceof Date);
+  const closed = next(firstConnection, 'connection_close');
+  firstConnection.close(); // unsettled
+  await closed;
+
+  const second = (await connectAs('service')).open_receiver({ source: { address: '/messages/serviceBound/feedback' }, autoaccept: false });
+  const again = await receiveInto(second).next(5000, 'the redelivered batch');
+  assert.equal(again.message.body, batch.message.body);
+  again.delivery.accept();
+  again.delivery.accept(); // a duplicate disposition is harmless
+});
+
+test.run();
