@@ -29,7 +29,8 @@ options:
   --hostname <name>     the name clients dial; in the certificate and connection strings (default localhost)
   --name <name>         hub name, also the Event Hub-compatible EntityPath (default fogbridge)
   --partitions <n>      telemetry partitions (default 4)
-  --consumer-group <cg> an Event Hubs consumer group besides $Default (repeatable)
+  --plain-port <n>      also plain AMQP (no TLS) on this port, for Event Hubs clients with
+                        UseDevelopmentEmulator=true (off by default)
   --console-port <n>    reserved for the web console (a later issue): accepted and not used yet
   --in-memory           keep telemetry and the registry in memory (certificates still go to --data)
   -h, --help            this help
@@ -48,8 +49,8 @@ export const HUB_OPTIONS = {
   hostname: { type: 'string', default: 'localhost' },
   name: { type: 'string', default: 'fogbridge' },
   partitions: { type: 'string', default: '4' },
-  'consumer-group': { type: 'string', multiple: true },
   'console-port': { type: 'string' },
+  'plain-port': { type: 'string' },
   'in-memory': { type: 'boolean', default: false },
   key: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -70,10 +71,10 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
     const hub = await startHub({
       dataDir,
       port: wholeNumber('port', values.port, 0, 65535),
+      plainPort: values['plain-port'] === undefined ? undefined : wholeNumber('plain-port', values['plain-port'], 0, 65535),
       hostname: values.hostname,
       name: values.name,
       partitions: wholeNumber('partitions', values.partitions, 1, 128),
-      consumerGroups: values['consumer-group'],
       inMemory: values['in-memory'],
       now: io.now,
     });
@@ -82,6 +83,7 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
     io.stdout(
       [
         `fogbridge hub '${values.name}' listening on amqps://${values.hostname}:${hub.port} (${hub.options.partitions} partitions${values['in-memory'] ? ', in memory' : ''})`,
+        ...(hub.plainPort === undefined ? [] : [`plain AMQP (no TLS) on port ${hub.plainPort}`]),
         `CA certificate: ${strings.caFile}`,
         `service:  ${strings.service}`,
         `eventHub: ${strings.eventHub}`,

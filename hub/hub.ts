@@ -32,7 +32,11 @@ export interface Hub {
   readonly options: ResolvedHubOptions;
   /** The port actually listened on (options.port may be 0). */
   readonly port: number;
+  /** The plain-AMQP port actually listened on, when options.plainPort was given. */
+  readonly plainPort: number | undefined;
   readonly certificates: HubCertificates;
+  /** AMQP connections open now (past the AMQP open). */
+  readonly connectionCount: number;
   readonly registry: Registry;
   readonly telemetry: TelemetryLog;
   readonly connectionStrings: HubConnectionStrings;
@@ -56,7 +60,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     identity,
     name: o.name,
     partitionCount: o.partitions,
-    consumerGroups: o.consumerGroups,
     now: o.now,
     registry,
     telemetry,
@@ -82,6 +85,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   try {
     server = await startAmqpServer({
       port: o.port,
+      plainPort: o.plainPort,
       listenHost: o.listenHost,
       key: certificates.keyPem,
       cert: certificates.certPem,
@@ -111,7 +115,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   return {
     options: o,
     port: server.port,
+    plainPort: server.plainPort,
     certificates,
+    get connectionCount() {
+      return server.connectionCount;
+    },
     registry,
     telemetry,
     connectionStrings: {

@@ -8,6 +8,8 @@ export interface HubOptions {
   dataDir: string;
   /** AMQP over TLS port; 0 picks a free one. Default 5671. */
   port?: number;
+  /** Also listen for plain AMQP (no TLS) here: Event Hubs `UseDevelopmentEmulator=true` (§1.3). */
+  plainPort?: number;
   /** Interface to listen on; default all. */
   listenHost?: string;
   /** The host name clients dial; in certificates and connection strings. Default `localhost`. */
@@ -16,8 +18,6 @@ export interface HubOptions {
   name?: string;
   /** Telemetry partitions. Default 4. */
   partitions?: number;
-  /** Event Hubs consumer groups besides `$Default` (always there), case-insensitive (§6.1). */
-  consumerGroups?: readonly string[];
   /** Keep storage in memory (tests, throw-away runs); certificates still go to dataDir. */
   inMemory?: boolean;
   /** The clock, ms since the epoch (DESIGN.md decision 8). Default Date.now. */
@@ -46,7 +46,8 @@ export type HubEvent =
   | { type: 'connection-error'; remote: string; error: string }
   | { type: 'retention'; deleted: number };
 
-export type ResolvedHubOptions = Omit<Required<Omit<HubOptions, 'listenHost' | 'onEvent'>> & Pick<HubOptions, 'listenHost' | 'onEvent'>, 'c2d'> & { c2d: C2dOptions };
+type OptionalKeys = 'listenHost' | 'onEvent' | 'plainPort';
+export type ResolvedHubOptions = Omit<Required<Omit<HubOptions, OptionalKeys>> & Pick<HubOptions, OptionalKeys>, 'c2d'> & { c2d: C2dOptions };
 
 export class HubOptionsError extends Error {
   constructor(readonly option: string, message: string) {
@@ -70,22 +71,14 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(hostname)) throw new HubOptionsError('hostname', `not a host name: ${hostname}`);
   const partitions = positiveInt('partitions', o.partitions ?? 4);
   if (partitions > 128) throw new HubOptionsError('partitions', 'at most 128');
-  const consumerGroups = ['$Default'];
-  for (const cg of o.consumerGroups ?? []) {
-    // Event Hubs: 1-50 letters, digits, '.', '_', '-' (and the reserved `$Default`).
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(cg) && cg.toLowerCase() !== '$default') {
-      throw new HubOptionsError('consumerGroups', `${JSON.stringify(cg)}: 1-50 letters, digits, '.', '_' or '-', starting with a letter or digit`);
-    }
-    if (!consumerGroups.some((known) => known.toLowerCase() === cg.toLowerCase())) consumerGroups.push(cg);
-  }
   return {
     dataDir: o.dataDir,
     port,
     listenHost: o.listenHost,
+    plainPort: o.plainPort === undefined ? undefined : positiveInt('plainPort', o.plainPort, 0),
     hostname,
     name,
     partitions,
-    consumerGroups,
     inMemory: o.inMemory ?? false,
     now: o.now ?? Date.now,
     retentionMs: positiveInt('retentionMs', o.retentionMs ?? 24 * 3600_000),

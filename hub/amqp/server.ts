@@ -10,10 +10,13 @@
 import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { HubConnection } from './hub-connection.js';
+import { hardenRheaDecoder, sanitizeRemoteOpen } from './rhea-hardening.js';
 import { dispatchAttach, type RouteTable } from './routes.js';
 
 export interface AmqpServerOptions {
   port: number;
+  /** Also plain AMQP (no TLS) on this port, for Event Hubs `UseDevelopmentEmulator=true` clients. */
+  plainPort?: number;
   /** Interface to bind; undefined = all. */
   listenHost?: string;
   key: string;
@@ -35,12 +38,14 @@ export type ServerEvent =
 
 export interface AmqpServer {
   readonly port: number;
+  readonly plainPort: number | undefined;
   readonly connectionCount: number;
   /** Stops listening, closes every connection (close frame, then the socket) and waits. */
   close(graceMs?: number): Promise<void>;
 }
 
 export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer> {
+  hardenRheaDecoder();
   const container = rhea.create_container({ id: o.containerId, autoaccept: false, credit_window: 0 } as never);
   const connections = new Map<Connection, HubConnection>();
   const report = (event: ServerEvent): void => o.onEvent?.(event);
@@ -51,6 +56,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
 
   container.on('connection_open', (ctx: EventContext) => {
     const amqp = ctx.connection;
+    sanitizeRemoteOpen(amqp);
     const hub = new HubConnection(amqp, o.now);
     connections.set(amqp, hub);
     report({ type: 'connection-opened', id: hub.id, remote: remoteOf(amqp) });
@@ -79,49 +85,62 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     container.on(name, peerError);
   }
 
-  const server: Server = container.listen({
-    transport: 'tls',
-    port: o.port,
-    host: o.listenHost,
-    key: o.key,
-    cert: o.cert,
-    tcp_no_delay: true,
-    idle_time_out: o.idleTimeoutMs,
-  } as never);
   // Every socket, including those still in the TLS or AMQP handshake, so close() can end them.
   const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string; remotePort?: number }) => {
-    report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: error.message });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  server.on('error', (error) => report({ type: 'connection-error', remote: 'listener', error: error.message }));
+  const listen = async (transport: 'tls' | 'tcp', port: number): Promise<Server> => {
+    const server: Server = container.listen({
+      transport,
+      port,
+      host: o.listenHost,
+      ...(transport === 'tls' ? { key: o.key, cert: o.cert } : {}),
+      tcp_no_delay: true,
+      idle_time_out: o.idleTimeoutMs,
+    } as never);
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string; remotePort?: number }) => {
+      report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: error.message });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    server.on('error', (error) => report({ type: 'connection-error', remote: 'listener', error: error.message }));
+    return server;
+  };
+  const servers = [await listen('tls', o.port)];
+  if (o.plainPort !== undefined) {
+    try {
+      servers.push(await listen('tcp', o.plainPort));
+    } catch (error) {
+      servers[0]!.close();
+      throw error;
+    }
+  }
 
   const sweep = setInterval(() => {
     for (const hub of connections.values()) hub.auth.sweep();
   }, o.tokenSweepMs);
   sweep.unref();
+  const portOf = (server: Server | undefined): number | undefined => (server ? (server.address() as AddressInfo).port : undefined);
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port: portOf(servers[0])!,
+    plainPort: portOf(servers[1]),
     get connectionCount() {
       return connections.size;
     },
     async close(graceMs = 1000) {
       clearInterval(sweep);
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
       for (const amqp of connections.keys()) amqp.close({ condition: 'amqp:connection:forced', description: 'the hub is shutting down' });
       const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
       }, graceMs);
-      await Promise.all([stopped, ...gone]);
+      await Promise.all([...stopped, ...gone]);
       clearTimeout(timer);
     },
   };

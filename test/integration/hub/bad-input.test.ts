@@ -1,0 +1,103 @@
+// Bad input never crashes the hub (issue 3 item 10): garbage instead of TLS, garbage or a wrong
+// protocol header after TLS, and every Qpid Proton fuzz input (shared/data/proton-fuzz, Apache-2.0)
+// as a connection's bytes. Each ends in a closed connection; afterwards the hub still serves the
+// device SDK and holds no connection state.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeviceMessage, deviceClient, startTestHub, type TestHub } from './helpers.js';
+
+const FUZZ = new URL('../../../../shared/data/proton-fuzz/', import.meta.url).pathname;
+
+let t: TestHub;
+let onClosed = (): void => undefined;
+/** Resolves once the hub holds no AMQP connection (checked at each connection-closed event). */
+function noConnections(): Promise<void> {
+  return new Promise((resolve) => {
+    onClosed = () => t.hub.connectionCount === 0 && resolve();
+    onClosed();
+  });
+}
+test.before(async () => {
+  t = await startTestHub({ plainPort: 0, onEvent: (e) => e.type === 'connection-closed' && onClosed() });
+  t.hub.registry.addDevice('survivor');
+});
+test.after(async () => {
+  await t.stop();
+});
+
+/** Writes `bytes`, half-closes, and resolves with what the hub sent before the socket closed. */
+function exchange(socket: Socket, bytes: Buffer): Promise<Buffer> {
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.on('error', () => undefined);
+  socket.end(bytes);
+  return new Promise((resolve) => socket.once('close', () => resolve(Buffer.concat(received))));
+}
+
+function overTls(bytes: Buffer): Promise<Buffer> {
+  const socket = tlsConnect({ host: 'localhost', port: t.hub.port, ca: t.hub.certificates.caPem, servername: 'localhost' });
+  return new Promise((resolve) => socket.once('secureConnect', () => resolve(exchange(socket, bytes))));
+}
+
+async function stillServes(id: string): Promise<void> {
+  const client = deviceClient(t.hub, t.hub.deviceConnectionString('survivor'));
+  await client.open();
+  await client.sendEvent(new DeviceMessage(id));
+  await client.close();
+}
+
+test('garbage instead of a TLS handshake is dropped and the hub still serves', async () => {
+  const socket = tcpConnect({ host: 'localhost', port: t.hub.port });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  await exchange(socket, Buffer.from('this is not TLS at all\r\n\r\n'));
+  await stillServes('after-garbage-tls');
+});
+
+test('garbage after TLS and an HTTP request get the AMQP header back and a closed connection', async () => {
+  const reply = await overTls(Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+  assert.ok(reply.length === 0 || reply.subarray(0, 4).toString() === 'AMQP');
+  await stillServes('after-http');
+});
+
+test('a wrong AMQP protocol header closes the connection', async () => {
+  const reply = await overTls(Buffer.from([0x41, 0x4d, 0x51, 0x50, 0x02, 0x01, 0x00, 0x00]));
+  assert.ok(reply.length === 0 || reply.subarray(0, 4).toString() === 'AMQP');
+  await stillServes('after-wrong-version');
+});
+
+function fuzzFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (!/\.(md|txt|tsv)$/.test(name)) out.push(path);
+    }
+  };
+  walk(FUZZ);
+  return out;
+}
+
+test('every Proton fuzz input fed as a connection ends closed; the hub still serves and holds no connections', async () => {
+  const files = fuzzFiles();
+  assert.ok(files.length > 2000, `found ${files.length} fuzz files in ${FUZZ}`);
+  let index = 0;
+  const worker = async (): Promise<void> => {
+    while (index < files.length) {
+      const bytes = readFileSync(files[index++]!);
+      const socket = tcpConnect({ host: 'localhost', port: t.hub.plainPort! });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      await exchange(socket, bytes);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  await stillServes('after-fuzz');
+  await noConnections();
+  assert.is(t.hub.connectionCount, 0);
+});
+
+test.run();
