@@ -29,6 +29,7 @@ options:
   --hostname <name>     the name clients dial; in the certificate and connection strings (default localhost)
   --name <name>         hub name, also the Event Hub-compatible EntityPath (default fogbridge)
   --partitions <n>      telemetry partitions (default 4)
+  --consumer-group <cg> an Event Hubs consumer group besides $Default (repeatable)
   --plain-port <n>      also plain AMQP (no TLS) on this port, for Event Hubs clients with
                         UseDevelopmentEmulator=true (off by default)
   --console-port <n>    reserved for the web console (a later issue): accepted and not used yet
@@ -49,6 +50,7 @@ export const HUB_OPTIONS = {
   hostname: { type: 'string', default: 'localhost' },
   name: { type: 'string', default: 'fogbridge' },
   partitions: { type: 'string', default: '4' },
+  'consumer-group': { type: 'string', multiple: true },
   'console-port': { type: 'string' },
   'plain-port': { type: 'string' },
   'in-memory': { type: 'boolean', default: false },
@@ -75,6 +77,7 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
       hostname: values.hostname,
       name: values.name,
       partitions: wholeNumber('partitions', values.partitions, 1, 128),
+      consumerGroups: values['consumer-group'],
       inMemory: values['in-memory'],
       now: io.now,
     });

@@ -60,6 +60,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     identity,
     name: o.name,
     partitionCount: o.partitions,
+    consumerGroups: o.consumerGroups,
     now: o.now,
     registry,
     telemetry,

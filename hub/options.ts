@@ -18,6 +18,8 @@ export interface HubOptions {
   name?: string;
   /** Telemetry partitions. Default 4. */
   partitions?: number;
+  /** Event Hubs consumer groups besides `$Default` (always there), case-insensitive (§6.1). */
+  consumerGroups?: readonly string[];
   /** Keep storage in memory (tests, throw-away runs); certificates still go to dataDir. */
   inMemory?: boolean;
   /** The clock, ms since the epoch (DESIGN.md decision 8). Default Date.now. */
@@ -71,6 +73,14 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(hostname)) throw new HubOptionsError('hostname', `not a host name: ${hostname}`);
   const partitions = positiveInt('partitions', o.partitions ?? 4);
   if (partitions > 128) throw new HubOptionsError('partitions', 'at most 128');
+  const consumerGroups = ['$Default'];
+  for (const cg of o.consumerGroups ?? []) {
+    // Event Hubs: 1-50 letters, digits, '.', '_', '-' (and the reserved `$Default`).
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(cg) && cg.toLowerCase() !== '$default') {
+      throw new HubOptionsError('consumerGroups', `${JSON.stringify(cg)}: 1-50 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    }
+    if (!consumerGroups.some((known) => known.toLowerCase() === cg.toLowerCase())) consumerGroups.push(cg);
+  }
   return {
     dataDir: o.dataDir,
     port,
@@ -79,6 +89,7 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     hostname,
     name,
     partitions,
+    consumerGroups,
     inMemory: o.inMemory ?? false,
     now: o.now ?? Date.now,
     retentionMs: positiveInt('retentionMs', o.retentionMs ?? 24 * 3600_000),
