@@ -20,10 +20,8 @@ export interface Scheduler extends Clock {
 /** Wall-clock time and Node's timers: for real runs (CLI, gateway, real boards). */
 export const systemScheduler: Scheduler = {
   now: () => performance.timeOrigin + performance.now(),
-  setTimeout: (fn, ms) => {
-    const timer = setTimeout(fn, ms);
-    timer.unref?.();
-    return timer;
-  },
+  // Not unref'd: a paced line with bytes in flight or an open link must keep the process alive,
+  // as an open socket does. Closing or detaching a link stops its timers.
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
