@@ -94,6 +94,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       routes: createRoutes(services),
       now: o.now,
       idleTimeoutMs: o.idleTimeoutMs,
+      maxFrameSize: o.maxFrameSize,
       tokenSweepMs: o.tokenSweepMs,
       onEvent: o.onEvent,
     });

@@ -32,6 +32,8 @@ export interface HubOptions {
   tokenSweepMs?: number;
   /** Idle-time-out the hub advertises (ms). Default 240 s, as IoT Hub. */
   idleTimeoutMs?: number;
+  /** Largest AMQP frame peers may send (bytes, >= 512). Default 64 KB: bigger messages span frames. */
+  maxFrameSize?: number;
   /** D2C message size limit (bytes). Default 256 KB (§7). */
   maxMessageBytes?: number;
   /** Largest group-commit batch. Default 1000. */
@@ -96,6 +98,7 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     retentionSweepMs: positiveInt('retentionSweepMs', o.retentionSweepMs ?? 60_000),
     tokenSweepMs: positiveInt('tokenSweepMs', o.tokenSweepMs ?? 1000),
     idleTimeoutMs: positiveInt('idleTimeoutMs', o.idleTimeoutMs ?? 240_000),
+    maxFrameSize: positiveInt('maxFrameSize', o.maxFrameSize ?? 65536, 512),
     maxMessageBytes: positiveInt('maxMessageBytes', o.maxMessageBytes ?? 256 * 1024),
     maxCommitBatch: positiveInt('maxCommitBatch', o.maxCommitBatch ?? 1000),
     c2d: resolveC2dOptions(o.c2d, (option, message) => {

@@ -10,6 +10,7 @@
 import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { HubConnection } from './hub-connection.js';
+import { guardFrames } from './frame-guard.js';
 import { hardenRheaDecoder, sanitizeRemoteOpen } from './rhea-hardening.js';
 import { dispatchAttach, type RouteTable } from './routes.js';
 
@@ -26,6 +27,8 @@ export interface AmqpServerOptions {
   now(): number;
   /** Advertised idle-time-out (ms): real IoT Hub advertises 240 s. */
   idleTimeoutMs: number;
+  /** Largest frame a peer may send (advertised in open, enforced by frame-guard.ts). */
+  maxFrameSize: number;
   /** How often token expiry is checked (ms). */
   tokenSweepMs: number;
   onEvent?(event: ServerEvent): void;
@@ -95,10 +98,17 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
       ...(transport === 'tls' ? { key: o.key, cert: o.cert } : {}),
       tcp_no_delay: true,
       idle_time_out: o.idleTimeoutMs,
+      max_frame_size: o.maxFrameSize,
     } as never);
     server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
+    });
+    // rhea has attached its own 'data' listener by now; the guard goes in front of it.
+    server.on(transport === 'tls' ? 'secureConnection' : 'connection', (socket: Socket) => {
+      guardFrames(socket, o.maxFrameSize, ({ size }) =>
+        report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `frame of ${size} bytes > max-frame-size ${o.maxFrameSize}` }),
+      );
     });
     server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string; remotePort?: number }) => {
       report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: error.message });

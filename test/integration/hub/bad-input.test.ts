@@ -69,6 +69,19 @@ test('a wrong AMQP protocol header closes the connection', async () => {
   await stillServes('after-wrong-version');
 });
 
+test('a frame larger than the advertised max-frame-size closes the connection at its header', async () => {
+  const header = Buffer.from('AMQP\x00\x01\x00\x00', 'latin1');
+  const frame = Buffer.alloc(8);
+  frame.writeUInt32BE(10 * 1024 * 1024, 0); // announces 10 MB; only the header is ever sent
+  frame.writeUInt8(2, 4);
+  const socket = tcpConnect({ host: 'localhost', port: t.hub.plainPort! });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.on('error', () => undefined);
+  socket.write(Buffer.concat([header, frame])); // no end(): the hub must close by itself
+  await new Promise((resolve) => socket.once('close', resolve));
+  await stillServes('after-big-frame');
+});
+
 function fuzzFiles(): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {

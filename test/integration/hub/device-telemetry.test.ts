@@ -65,4 +65,16 @@ test('one device keeps one partition and its sequence numbers count up from the 
   assert.equal(events.map((e) => (e.message.body as { content: Buffer }).content.toString()), ['n0', 'n1', 'n2', 'n3', 'n4']);
 });
 
+test('a 250 KB message spans several frames (max-frame-size 64 KB) and is stored whole', async () => {
+  const { hub } = t;
+  hub.registry.addDevice('bulky-1');
+  const client = deviceClient(hub, hub.deviceConnectionString('bulky-1'));
+  await client.open();
+  const body = Buffer.alloc(250 * 1024, 0x42);
+  await client.sendEvent(new DeviceMessage(body));
+  await client.close();
+  const [event] = storedEvents(hub).filter((e) => e.message.message_annotations?.['iothub-connection-device-id'] === 'bulky-1');
+  assert.ok((event!.message.body as { content: Buffer }).content.equals(body));
+});
+
 test.run();
