@@ -53,13 +53,12 @@ export function convertValue(raw: unknown, type: AttributeType, attribute: strin
       return n;
     }
     case 'port': {
-      const service = SERVICES[t];
-      if (service !== undefined) return service;
+      if (Object.hasOwn(SERVICES, t)) return SERVICES[t]!;
       if (!/^\d+$/.test(t) || Number(t) > 65535) return bad('a port number 0-65535, amqp or amqps');
       return Number(t);
     }
     case 'enum': {
-      const value = type.valueAliases?.[t] ?? t;
+      const value = type.valueAliases && Object.hasOwn(type.valueAliases, t) ? type.valueAliases[t]! : t;
       if (type.values.includes(value)) return value;
       return bad(`one of ${type.values.join(', ')} (${didYouMean(t, type.values)}values are case-sensitive)`);
     }

@@ -22,6 +22,7 @@ const CASES: Array<[string, string, ErrorClass, number, string[]]> = [
   ['integer expected', 'listener {\n    idleTimeoutSeconds: soon\n}\n', InvalidValueError, 2, ["'idleTimeoutSeconds' must be an integer, not 'soon'"]],
   ['integer out of range', 'listener {\n    maxFrameSize: 100\n}\n', InvalidValueError, 2, ["'maxFrameSize' must be between 512 and"]],
   ['boolean expected', 'listener {\n    authenticatePeer: maybe\n}\n', InvalidValueError, 2, ["'authenticatePeer' must be yes, no, true or false, not 'maybe'"]],
+  ['a port named like an Object property', 'listener {\n    port: constructor\n}\n', InvalidValueError, 2, ['a port number 0-65535, amqp or amqps']],
   ['port out of range', 'listener {\n    port: 70000\n}\n', InvalidValueError, 2, ['a port number 0-65535, amqp or amqps']],
   ['enum value, case-sensitive, with a suggestion', withBasics('linkRoute {\n    prefix: a\n    connection: HUB\n    direction: IN\n}\n'), InvalidValueError, 12, ["'direction' must be one of in, out", "did you mean 'in'?"]],
   ['unknown TLS protocol', withBasics('sslProfile {\n    name: t\n    protocols: TLSv1.2 SSLv3\n}\n'), InvalidValueError, 11, ["'SSLv3'", 'TLSv1.3']],

@@ -12,7 +12,7 @@ import { fixture } from '../../helpers/gateway-config.js';
 /** Sections built from the grammar's own pieces, so the fuzz reaches past the first syntax error. */
 const sectionName = fc.constantFrom(
   'listener', 'connector', 'sslProfile', 'linkRoute', 'router', 'log', 'policy', 'serialListener', 'ssl-profile', 'container',
-  'linkRoutePattern', 'address', 'bogus',
+  'linkRoutePattern', 'address', 'bogus', 'constructor', '__proto__',
 );
 const attribute = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(
@@ -20,6 +20,7 @@ const attribute = fc.oneof(
     'prefix: $cbs/', 'pattern: devices/*/#', 'pattern: #.*', 'direction: in', 'dir: out', 'dir: both', 'connection: HUB',
     'connector: HUB', 'containerId: x', 'certFile: c', 'privateKeyFile: k', 'module: DEFAULT', 'enable: debug+', 'cbsProxy: no',
     'deviceAuthorization: off', 'openProperties: {', 'device: /dev/ttyS0', 'mode: edge', '# comment', '', '}',
+    'port: constructor', 'role: toString', '__proto__: x', 'hasOwnProperty: 1',
   ) },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
