@@ -104,6 +104,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     throw error;
   }
   identity.port = server.port;
+  identity.plainPort = server.plainPort;
 
   const retention = setInterval(() => {
     const deleted = telemetry.deleteOlderThan(o.now() - o.retentionMs);

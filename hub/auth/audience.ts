@@ -8,6 +8,8 @@ export interface HubIdentity {
   hostname: string;
   /** The AMQP/TLS port actually listened on. */
   port: number;
+  /** The plain-AMQP port, when listened on: Event Hubs emulator-mode clients put it in `sb://` audiences (§1.3). */
+  plainPort?: number;
   /** Other names this hub answers to (the certificate's SANs). */
   aliases: readonly string[];
 }
@@ -22,7 +24,7 @@ export function canonicalAudience(audience: string, hub: HubIdentity): string | 
   const port = m[2] === undefined ? undefined : Number(m[2]);
   const names = [hub.hostname, ...hub.aliases].map((n) => n.toLowerCase());
   if (!names.includes(host)) return undefined;
-  if (port !== undefined && port !== hub.port && port !== 5671) return undefined;
+  if (port !== undefined && port !== hub.port && port !== hub.plainPort && port !== 5671) return undefined;
   return `${hub.hostname.toLowerCase()}${(m[3] ?? '').replace(/\/+$/, '')}`;
 }
 
