@@ -6,15 +6,16 @@ import rhea, { type Connection, type EventContext, type Receiver } from 'rhea';
 import { formatSelectorFilter } from '../../../protocol/event-hubs-filter.js';
 import { createSasToken } from '../../../protocol/sas.js';
 import { cbsClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
-import { attachPartition, collect, detachCondition, deviceOnPartition, eventHubClient, inAnHour, managementClient, sendTelemetry } from './event-hub-helpers.js';
+import { attachPartition, collect, detachCondition, deviceOnPartition, eventHubClient, eventHubToken, inAnHour, managementClient, sendTelemetry } from './event-hub-helpers.js';
 
 let t: TestHub;
+let clock = Date.now();
 const conns: Connection[] = [];
 const P = 1; // the partition most tests read
 let device: string;
 
 test.before(async () => {
-  t = await startTestHub({ partitions: 4, consumerGroups: ['analytics'] });
+  t = await startTestHub({ partitions: 4, consumerGroups: ['analytics'], now: () => clock, tokenSweepMs: 10 });
   device = deviceOnPartition(t.hub, P);
   await sendTelemetry(t.hub, device, ['e0', 'e1', 'e2', 'e3', 'e4']);
 });
@@ -132,6 +133,16 @@ test('without an Event Hubs token, or with a device token only, the receiver is 
   const audience = `localhost/devices/${device}`;
   assert.is((await (await cbsClient(deviceOnly)).put(createSasToken({ audience, key, keyConvention: 'iothub', expiresAt: inAnHour() }), audience)).status, 200);
   assert.is(await detachCondition(attachPartition(deviceOnly, t.hub, P)), 'amqp:unauthorized-access');
+});
+
+test('when its token expires the partition receiver is detached with unauthorized-access', async () => {
+  const c = await client(false);
+  const { token, audience } = eventHubToken(t.hub, `${t.hub.options.name}/ConsumerGroups/$Default/Partitions/${P}`, 'service', Math.floor(clock / 1000) + 60);
+  assert.is((await (await cbsClient(c)).put(token, audience)).status, 200);
+  const link = attachPartition(c, t.hub, P);
+  await next(link, 'receiver_open');
+  clock += 61_000;
+  assert.is(await detachCondition(link), 'amqp:unauthorized-access');
 });
 
 test('a malformed filter is refused with amqp:invalid-field', async () => {
