@@ -32,7 +32,10 @@ export function startC2d(db: Db, registry: Registry, options: C2dOptions, now: (
     },
     options,
   );
-  const sweep = setInterval(() => commands.sweep(), options.sweepMs);
+  const sweep = setInterval(() => {
+    commands.sweep();
+    feedback.sweep();
+  }, options.sweepMs);
   sweep.unref();
   return {
     options,

@@ -7,11 +7,12 @@
 //                    → settle('retry')  : released/modified, back in line, delivery count + 1;
 //                                         dropped after feedbackMaxDeliveryCount (§7)
 //                    → unlock           : link lost with it unsettled, back in line, not counted
-// A restart keeps pending records and batches (item 9) and delivers them again.
+// A restart keeps pending records and batches (item 9) and delivers them again. Batches older
+// than feedbackTtlMs (default 1 h, §7) are dropped by sweep(), so unread feedback stays bounded.
 import type { FeedbackBatch, FeedbackStore } from '../store/feedback-store.js';
 import type { C2dOptions } from './options.js';
 
-type Options = Pick<C2dOptions, 'feedbackBatchSize' | 'feedbackBatchMs' | 'feedbackMaxDeliveryCount'>;
+type Options = Pick<C2dOptions, 'feedbackBatchSize' | 'feedbackBatchMs' | 'feedbackMaxDeliveryCount' | 'feedbackTtlMs'>;
 
 export class FeedbackQueue {
   private readonly inFlight = new Set<number>();
@@ -51,7 +52,7 @@ export class FeedbackQueue {
 
   /** The oldest batch not in flight, now in flight. */
   take(): FeedbackBatch | undefined {
-    const batch = this.store.batches().find((b) => !this.inFlight.has(b.id));
+    const batch = this.store.oldestExcept(this.inFlight);
     if (batch) this.inFlight.add(batch.id);
     return batch;
   }
@@ -66,6 +67,13 @@ export class FeedbackQueue {
   /** The link went with the batch unsettled: deliver it again, not counted. */
   unlock(id: number): void {
     if (this.inFlight.delete(id)) this.available();
+  }
+
+  /** Feedback TTL (§7): batches older than feedbackTtlMs and not in flight are dropped. */
+  sweep(): void {
+    const dropped = this.store.deleteOlderThan(this.now() - this.options.feedbackTtlMs);
+    // An in-flight batch is gone from storage; its eventual settlement finds nothing to do.
+    for (const id of dropped) this.inFlight.delete(id);
   }
 
   close(): void {

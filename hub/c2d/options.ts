@@ -21,6 +21,8 @@ export interface C2dOptions {
   feedbackBatchMs: number;
   /** Releases of a feedback message before it is dropped. Default 10 (§7). */
   feedbackMaxDeliveryCount: number;
+  /** How long a feedback message waits for a receiver before it is dropped (ms). Default 1 h (§7). */
+  feedbackTtlMs: number;
 }
 
 const DEFAULTS: C2dOptions = {
@@ -34,6 +36,7 @@ const DEFAULTS: C2dOptions = {
   feedbackBatchSize: 64,
   feedbackBatchMs: 15_000,
   feedbackMaxDeliveryCount: 10,
+  feedbackTtlMs: 3600_000,
 };
 
 /** Fills defaults; `fail(option, message)` names a bad value (options.ts turns it into HubOptionsError). */

@@ -21,6 +21,8 @@ export class FeedbackStore {
   private readonly deleteRecordsUpTo;
   private readonly insertBatch;
   private readonly listBatches;
+  private readonly firstBatches;
+  private readonly deleteBatchesBefore;
   private readonly deleteBatch;
   private readonly countBatchDelivery;
 
@@ -31,6 +33,8 @@ export class FeedbackStore {
     this.deleteRecordsUpTo = db.prepare(`DELETE FROM feedback_records WHERE id <= ?`);
     this.insertBatch = db.prepare(`INSERT INTO feedback_batches (enqueued_at, body) VALUES (?, ?)`);
     this.listBatches = db.prepare(`SELECT id, enqueued_at, delivery_count, body FROM feedback_batches ORDER BY id`);
+    this.firstBatches = db.prepare(`SELECT id, enqueued_at, delivery_count, body FROM feedback_batches ORDER BY id LIMIT ?`);
+    this.deleteBatchesBefore = db.prepare(`DELETE FROM feedback_batches WHERE enqueued_at < ? RETURNING id`);
     this.deleteBatch = db.prepare(`DELETE FROM feedback_batches WHERE id = ?`);
     this.countBatchDelivery = db.prepare(`UPDATE feedback_batches SET delivery_count = delivery_count + 1 WHERE id = ? RETURNING delivery_count`);
   }
@@ -58,6 +62,17 @@ export class FeedbackStore {
   /** Every batch not yet settled, oldest first. */
   batches(): FeedbackBatch[] {
     return (this.listBatches.all() as BatchRow[]).map((r) => ({ id: r.id, enqueuedAt: r.enqueued_at, deliveryCount: r.delivery_count, body: r.body }));
+  }
+
+  /** The oldest batch whose id is not in `skip` (only the first skip.size + 1 rows are read). */
+  oldestExcept(skip: ReadonlySet<number>): FeedbackBatch | undefined {
+    const row = (this.firstBatches.all(skip.size + 1) as BatchRow[]).find((r) => !skip.has(r.id));
+    return row && { id: row.id, enqueuedAt: row.enqueued_at, deliveryCount: row.delivery_count, body: row.body };
+  }
+
+  /** Deletes batches made before `at` (feedback TTL); their ids. */
+  deleteOlderThan(at: number): number[] {
+    return (this.deleteBatchesBefore.all(at) as { id: number }[]).map((r) => r.id);
   }
 
   remove(id: number): void {

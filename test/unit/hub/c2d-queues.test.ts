@@ -143,4 +143,18 @@ test('feedback: a full batch forms at once, a partial one after feedbackBatchMs;
   s.close();
 });
 
+test('feedback not taken within feedbackTtlMs is dropped by the sweep', async () => {
+  const s = setup({ feedbackTtlMs: 60_000 });
+  await s.queues.enqueue(s.command('a'));
+  await s.queues.enqueue(s.command('b'));
+  for (let i = 0; i < 2; i++) s.queues.settle(s.queues.lockNext('d1')!.lockToken, 'complete');
+  s.advance(60_000);
+  s.feedback.sweep();
+  assert.is(s.feedbackStore.batches().length, 1, 'not older than the TTL yet');
+  s.advance(1);
+  s.feedback.sweep();
+  assert.is(s.feedback.take(), undefined);
+  s.close();
+});
+
 test.run();
