@@ -54,7 +54,9 @@ export class CommandQueues {
 
   /** Resolves once the command is committed; a full queue → HubError('resource-limit'). */
   async enqueue(command: NewCommand): Promise<void> {
-    const result = await this.deps.commit(command);
+    const result = await this.deps.commit(command).catch((cause: unknown) => {
+      throw new HubError('unavailable', 'the command could not be stored; send it again', { cause });
+    });
     if (!result.ok) {
       throw new HubError('resource-limit', `the queue of device ${command.deviceId} holds ${result.depth} commands, the most IoT Hub allows is ${this.options.maxQueueDepth}`);
     }

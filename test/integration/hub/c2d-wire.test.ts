@@ -1,14 +1,17 @@
 // C2D and feedback on the wire, with raw rhea clients where the SDKs hide the detail (issue 3
 // items 7-8; reference/iot-hub-amqp.md §4.3, §5.1-5.3): delivery tags, `to`, takeover, refusals,
-// link loss, feedback redelivery and its message format.
+// link loss, feedback redelivery and its message format. The device SDK reports a detached C2D
+// link only as a logged transport error and does not attach again, so a taken-over SDK receiver
+// stays down (why the hub answers a takeover with amqp:link:stolen, amqp/device-bound.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import iotDevice from 'azure-iot-device';
 import rhea, { type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
 import { c2dToAddress } from '../../../protocol/address.js';
 import { decodeFeedback, FEEDBACK_CONTENT_TYPE } from '../../../protocol/feedback.js';
 import { createSasToken } from '../../../protocol/sas.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
-import { cbsClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
+import { cbsClient, deviceClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
 
 let t: TestHub;
 const conns: Connection[] = [];
@@ -118,6 +121,22 @@ test('a second receiver of a device takes over: the first is detached with amqp:
   assert.is(await sendCommand(sender, { to: c2dToAddress('wire-takeover'), message_id: 't1', body: 'x' }), 'accepted');
   assert.is((await second.messages.next(5000, 'the command on the new receiver')).message.message_id, 't1');
   assert.is(first.messages.size, 0);
+});
+
+test('a device SDK receiver is taken over by a new receiver, which gets the next command', async () => {
+  t.hub.registry.addDevice('wire-sdk-takeover');
+  const client = deviceClient(t.hub, t.hub.deviceConnectionString('wire-sdk-takeover'));
+  await client.open();
+  const sdkMessages = new AsyncQueue<iotDevice.Message>();
+  client.on('message', (m: iotDevice.Message) => sdkMessages.push(m));
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-sdk-takeover'), message_id: 's1', body: 'x' }), 'accepted');
+  await client.complete(await sdkMessages.next(5000, 'the first command, on the SDK receiver'));
+  const taker = await deviceReceiver('wire-sdk-takeover');
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-sdk-takeover'), message_id: 's2', body: 'x' }), 'accepted');
+  assert.is((await taker.messages.next(5000, 'the next command, on the new receiver')).message.message_id, 's2');
+  assert.is(sdkMessages.size, 0);
+  await client.close();
 });
 
 test('an unsettled command returns to the queue without counting when its receiver goes', async () => {
