@@ -10,6 +10,7 @@ export type HubErrorCode =
   | 'resource-limit' // a quota (queue depth, connection tokens)
   | 'link-stolen' // a newer owner took the link (Event Hubs epoch)
   | 'unavailable' // closing, storage failed transiently
+  | 'shutting-down' // the hub is closing a whole connection
   | 'internal';
 
 export class HubError extends Error {

@@ -14,6 +14,7 @@ const CONDITION: Record<HubErrorCode, Condition> = {
   'resource-limit': 'amqp:resource-limit-exceeded',
   'link-stolen': 'amqp:link:stolen',
   unavailable: 'amqp:link:detach-forced',
+  'shutting-down': 'amqp:connection:forced',
   internal: 'amqp:internal-error',
 };
 
@@ -32,6 +33,7 @@ const STATUS: Record<HubErrorCode, number> = {
   'resource-limit': 403,
   'link-stolen': 410,
   unavailable: 503,
+  'shutting-down': 503,
   internal: 500,
 };
 

@@ -3,7 +3,8 @@
 // - Attach: the connection must hold a valid token covering `<host>/devices/<id>` with
 //   DeviceConnect (a device-scope token or a policy such as `device` / `iothubowner`), and the
 //   device must exist (amqp:not-found) and be enabled (amqp:unauthorized-access). The link is
-//   detached (amqp:unauthorized-access) when the token expires.
+//   detached (amqp:unauthorized-access) when the token expires or the device is disabled/removed
+//   (checked at each token sweep).
 // - Each message: > maxMessageBytes → rejected, amqp:link:message-size-exceeded. Otherwise
 //   stamped (telemetry/stamp.ts), appended to partition hash(device id), and `accepted` only
 //   after the commit (DESIGN.md decision 6); a failed commit → rejected amqp:internal-error.
@@ -27,9 +28,11 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
     const { connection } = attach;
     const resource = resources.device(services.identity, deviceId);
     const lost = (): void => {
-      link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired or was replaced by one that does not cover it`)));
+      link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired, or device ${deviceId} was disabled or removed`)));
     };
-    const held = connection.auth.require(resource, 'DeviceConnect', lost);
+    // The registry row is re-read at each sweep: `fogbridge hub device disable` detaches live links.
+    const enabled = (): boolean => services.registry.device(deviceId)?.status === 'enabled';
+    const held = connection.auth.require(resource, 'DeviceConnect', lost, enabled);
     if (!held) throw new HubError('unauthorized', `put a token for ${resource} on $cbs before attaching ${attach.rawAddress}`);
     connection.track(link, held.release);
     const device = services.registry.device(deviceId);

@@ -10,6 +10,8 @@
 import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { HubConnection } from './hub-connection.js';
+import { HubError } from '../errors.js';
+import { toAmqpError } from './conditions.js';
 import { guardFrames } from './frame-guard.js';
 import { hardenRheaDecoder, sanitizeRemoteOpen } from './rhea-hardening.js';
 import { dispatchAttach, type RouteTable } from './routes.js';
@@ -74,7 +76,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     const link = (ctx.sender ?? ctx.receiver) as Sender | Receiver;
     const hub = connections.get(ctx.connection);
     if (hub) dispatchAttach(o.routes, link, hub);
-    else link.close({ condition: 'amqp:internal-error', description: 'link before connection open' });
+    else link.close(toAmqpError(new HubError('internal', 'link attached before the connection was open')));
   };
   container.on('sender_open', onAttach);
   container.on('receiver_open', onAttach);
@@ -145,7 +147,8 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     async close(graceMs = 1000) {
       clearInterval(sweep);
       const stopped = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-      for (const amqp of connections.keys()) amqp.close({ condition: 'amqp:connection:forced', description: 'the hub is shutting down' });
+      const closing = toAmqpError(new HubError('shutting-down', 'the hub is shutting down'));
+      for (const amqp of connections.keys()) amqp.close(closing);
       const gone = [...sockets].map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())));
       const timer = setTimeout(() => {
         for (const socket of sockets) socket.destroy();

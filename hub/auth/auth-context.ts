@@ -21,7 +21,7 @@ export interface Grant {
   policy?: string;
 }
 
-interface Dependent { resource: string; right: Right; onLost: () => void }
+interface Dependent { resource: string; right: Right; onLost: () => void; stillValid: () => boolean }
 
 export class AuthContext {
   private readonly grants = new Map<string, Grant>();
@@ -45,13 +45,19 @@ export class AuthContext {
   }
 
   /**
-   * Authorizes and keeps watching: `onLost` runs once when no grant covers `resource` any more.
+   * Authorizes and keeps watching: `onLost` runs once when no grant covers `resource` any more,
+   * or when `stillValid()` (checked at each sweep, e.g. "the device is still enabled") is false.
    * Returns the grant and a release function (call it when the link closes), or undefined.
    */
-  require(resource: string, right: Right, onLost: () => void): { grant: Grant; release: () => void } | undefined {
+  require(
+    resource: string,
+    right: Right,
+    onLost: () => void,
+    stillValid: () => boolean = () => true,
+  ): { grant: Grant; release: () => void } | undefined {
     const grant = this.authorize(resource, right);
     if (!grant) return undefined;
-    const dependent: Dependent = { resource, right, onLost };
+    const dependent: Dependent = { resource, right, onLost, stillValid };
     this.dependents.add(dependent);
     return { grant, release: () => this.dependents.delete(dependent) };
   }
@@ -60,7 +66,7 @@ export class AuthContext {
     const now = this.now();
     for (const [audience, g] of this.grants) if (g.expiresAt <= now) this.grants.delete(audience);
     for (const d of [...this.dependents]) {
-      if (this.authorize(d.resource, d.right)) continue;
+      if (this.authorize(d.resource, d.right) && d.stillValid()) continue;
       this.dependents.delete(d);
       d.onLost();
     }

@@ -120,4 +120,34 @@ test('when its token expires the telemetry link is detached with unauthorized-ac
   assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:unauthorized-access');
 });
 
+test('disabling the device detaches its live telemetry link with unauthorized-access', async () => {
+  const other = t.hub.registry.addDevice('to-disable');
+  const c = await connect();
+  const cbs = await cbsClient(c);
+  const token = createSasToken({ audience: 'localhost/devices/to-disable', key: other.primaryKey, keyConvention: 'iothub', expiresAt: inAnHour() });
+  assert.is((await cbs.put(token, 'n')).status, 200);
+  const link = c.open_sender({ target: { address: '/devices/to-disable/messages/events' } });
+  await next(link, 'sendable');
+  t.hub.registry.setStatus('to-disable', 'disabled');
+  const ctx = await next<EventContext>(link, 'sender_error');
+  assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:unauthorized-access');
+});
+
+test('a put-token without a message-id is rejected; one whose body is not a string gets 400', async () => {
+  const c = await connect();
+  const session = c.create_session();
+  session.begin();
+  const receiver = session.attach_receiver({ source: { address: '$cbs' }, target: {} } as never);
+  const sender = session.attach_sender({ target: { address: '$cbs' } });
+  await Promise.all([next(receiver, 'receiver_open'), next(sender, 'sendable')]);
+  const props = { operation: 'put-token', type: 'servicebus.windows.net:sastoken', name: 'n' };
+  const delivery = sender.send({ application_properties: props, body: deviceToken('localhost') });
+  const rejected = await next<EventContext>(sender, 'rejected');
+  assert.is(rejected.delivery, delivery);
+  assert.is((rejected.delivery!.remote_state as { error: { condition: string } }).error.condition, 'amqp:invalid-field');
+  const reply = next<EventContext>(receiver, 'message');
+  sender.send({ message_id: 'bin', application_properties: props, body: Buffer.from('not a string') });
+  assert.is((await reply).message!.application_properties!['status-code'], 400);
+});
+
 test.run();
