@@ -66,7 +66,9 @@ export function commandFromService(message: Message, now: number, options: C2dOp
   const properties = { ...(message.application_properties ?? {}) } as Record<string, unknown>;
   const ack = properties['iothub-ack'] ?? 'none';
   if (!ACKS.includes(ack as FeedbackAck)) throw new HubError('bad-request', `iothub-ack ${JSON.stringify(ack)} is not one of ${ACKS.join(', ')}`);
-  const requested = message.absolute_expiry_time instanceof Date ? message.absolute_expiry_time.getTime() : undefined;
+  // The SDK sets only absolute-expiry-time (§5.1); a header ttl from other clients counts from now.
+  const requested =
+    message.absolute_expiry_time instanceof Date ? message.absolute_expiry_time.getTime() : typeof message.ttl === 'number' ? now + message.ttl : undefined;
   const expiresAt = expiryOf(now, requested, options);
   const outgoing: Message = {
     to: deviceBoundAddress(deviceId),

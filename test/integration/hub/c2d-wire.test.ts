@@ -89,6 +89,13 @@ test('the device receives a data body, to = /devices/<id>/messages/devicebound a
   assert.equal(message.application_properties, { 'iothub-ack': 'none', k: 'v' });
   assert.ok((delivery.tag as Buffer).length <= 32 && (delivery.tag as Buffer).length > 0);
   delivery.accept();
+
+  // A header ttl (not what the SDK sends, §5.1) sets the expiry from now, clamped to 2 days.
+  assert.is(await sendCommand(sender, { to, message_id: 'w2', ttl: 10 * 86_400_000, body: 'x' }), 'accepted');
+  const clamped = await messages.next(5000, 'the command with a ttl');
+  const expiry = (clamped.message.absolute_expiry_time as Date).getTime();
+  assert.ok(Math.abs(expiry - (Date.now() + 2 * 86_400_000)) < 60_000, 'expiry clamped to 2 days');
+  clamped.delivery.accept();
 });
 
 test('a C2D message with a bad or missing `to` or an unknown iothub-ack is rejected with amqp:invalid-field', async () => {
