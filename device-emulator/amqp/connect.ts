@@ -13,6 +13,8 @@ export interface AmqpConnectOptions {
   maxFrameSize: number;
   /** open.idle-time-out the board advertises; rhea closes after twice this without a frame. */
   idleTimeoutMs: number;
+  /** Called when rhea's own idle check fires, just before it closes the connection. */
+  onIdle?: () => void;
 }
 
 export function openAmqpConnection(stream: Duplex, o: AmqpConnectOptions): Connection {
@@ -35,7 +37,17 @@ export function openAmqpConnection(stream: Duplex, o: AmqpConnectOptions): Conne
       },
     }),
   } as unknown as ConnectionOptions;
-  return container.connect(options);
+  const connection = container.connect(options);
+  // rhea's idle check (connection.js `idle()`) closes with amqp:resource-limit-exceeded but leaves no
+  // trace readable afterwards (local.close.error reads back null): wrap it on this instance. rhea
+  // binds `this.idle` each time it arms the timer, after this line has run.
+  const internal = connection as unknown as { idle: () => void };
+  const idle = internal.idle;
+  internal.idle = function (this: unknown) {
+    o.onIdle?.();
+    idle.call(this);
+  };
+  return connection;
 }
 
 /** rhea has no public "drop this connection now": abort_socket ends and destroys the socket and

@@ -42,6 +42,7 @@ export const amqpSession = fromCallback<SessionCommand, AmqpSessionInput>(({ inp
       hostname: input.hostname.replace(/:\d+$/, ''),
       maxFrameSize: input.maxFrameSize,
       idleTimeoutMs: input.idleTimeoutMs,
+      onIdle: () => fail('idle-timeout', `no frame from the peer for ${2 * input.idleTimeoutMs} ms`),
     });
     connection = c;
     let opened = false;
@@ -56,8 +57,6 @@ export const amqpSession = fromCallback<SessionCommand, AmqpSessionInput>(({ inp
     });
     c.on('connection_error', () => {}); // connection_close follows with the same error
     c.on('disconnected', (ctx: EventContext) => {
-      const local = (c as unknown as { local?: { close?: { error?: AmqpErrorLike } } }).local?.close?.error;
-      if (local && toFailureReason(local, 'connection-open') === 'idle-timeout') return fail('idle-timeout', describeError(local, 'idle'));
       if (closing) return end({ type: 'SESSION.CLOSED' });
       fail('transport-closed', describeError(ctx.error as AmqpErrorLike | undefined, 'the byte stream ended'));
     });

@@ -15,7 +15,7 @@ import { MiniHub, type MiniHubOptions } from './mini-hub.js';
 const DEVICE_KEY = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=';
 const KEY = parseKey('0f0e0d0c0b0a09080706050403020100', 'xtea-cbc-cts');
 
-function boardOnHub(hubOptions: Partial<MiniHubOptions> = {}) {
+function boardOnHub(hubOptions: Partial<MiniHubOptions> = {}, idleTimeoutMs = 120_000) {
   const hub = new MiniHub({ deviceKey: DEVICE_KEY, ...hubOptions });
   const clock = new SimulatedClock();
   clock.set(Date.now());
@@ -28,6 +28,7 @@ function boardOnHub(hubOptions: Partial<MiniHubOptions> = {}) {
       hubHostName: 'localhost:25671',
       deviceKey: DEVICE_KEY,
       envelope: { name: 'xtea-cbc-cts', key: KEY },
+      timing: { idleTimeoutMs },
       deps: { board, transport: hub.transport(), randomBytes: (n) => Uint8Array.from({ length: n }, () => ivs.nextInt(256)), random: () => 0.5 },
     },
   });
@@ -124,6 +125,15 @@ test('the hub dropping the byte stream is transport-closed, then the board recon
   assert.is(b.hub.connections.length, 2);
   b.actor.send({ type: 'SHUTDOWN' });
   await b.reach('stopped');
+});
+
+test('a hub that falls silent is detected by the idle time-out (rhea, twice the advertised value)', async () => {
+  const b = boardOnHub({}, 100);
+  await b.reach('online');
+  (b.hub.connections[0] as unknown as { socket: { write(): boolean } }).socket.write = () => true; // the hub goes mute
+  await b.reach('backoff');
+  assert.is(b.actor.getSnapshot().context.lastFailure?.reason, 'idle-timeout', JSON.stringify(b.actor.getSnapshot().context.lastFailure));
+  b.actor.stop();
 });
 
 test.run();
