@@ -51,8 +51,17 @@ class LineEnd extends Duplex {
     callback(error);
   }
 
+  #hungUp = false;
+
+  /** Bytes off the line; after a hang-up or destroy they have nowhere to go and are dropped. */
+  receive(bytes: Buffer): void {
+    if (!this.#hungUp && !this.destroyed) this.push(bytes);
+  }
+
   hangUp(): void {
-    if (!this.readableEnded && !this.destroyed) this.push(null);
+    if (this.#hungUp || this.destroyed) return;
+    this.#hungUp = true;
+    this.push(null);
   }
 }
 
@@ -64,8 +73,8 @@ export function memoryPair(options: MemoryPairOptions = {}): MemoryPair {
   const a = new LineEnd();
   const b = new LineEnd();
   [a.peer, b.peer] = [b, a];
-  a.line = new MemoryLine((bytes) => !b.destroyed && b.push(bytes), pacing, lossy(0));
-  b.line = new MemoryLine((bytes) => !a.destroyed && a.push(bytes), pacing, lossy(1));
+  a.line = new MemoryLine((bytes) => b.receive(bytes), pacing, lossy(0));
+  b.line = new MemoryLine((bytes) => a.receive(bytes), pacing, lossy(1));
   return { a, b, stats: () => ({ aToB: a.line.stats, bToA: b.line.stats }) };
 }
 

@@ -109,4 +109,17 @@ test('GIVEN a paced pair with bytes on the line WHEN the sender is destroyed THE
   assert.is(scheduler.pending, 0);
 });
 
+test('GIVEN a bare pair WHEN the sender writes and is destroyed in the same tick THEN the receiver just ends (no push after EOF)', async () => {
+  const { a, b } = memoryPair();
+  const errors: Error[] = [];
+  b.on('error', (e) => errors.push(e));
+  b.resume();
+  const ended = new Promise((resolve) => b.once('end', resolve));
+  a.write(Buffer.from('late'));
+  a.destroy();
+  await ended;
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(errors, []);
+});
+
 test.run();
