@@ -1,7 +1,8 @@
 // C2D delivery on `/devices/<id>/messages/devicebound` (issue 3 item 7; reference/iot-hub-amqp.md
 // §4.1, §4.3). The hub sends; the queue behaviour is c2d/command-queues.ts.
 // - Attach: a valid token covering `<host>/devices/<id>` with DeviceConnect (the device's own or
-//   a policy); the device must exist (amqp:not-found) and be enabled (amqp:unauthorized-access).
+//   a policy); the device must exist (amqp:not-found) and be enabled (amqp:unauthorized-access);
+//   detached (amqp:unauthorized-access) when the token expires or the device is disabled/removed.
 // - One active receiver per device: a new attach takes over and the previous link is detached
 //   with amqp:link:stolen. The device SDK reports a C2D detach as an error event and does not
 //   re-attach by itself, so two clients of one device do not steal the link back and forth
@@ -27,9 +28,11 @@ export const deviceBoundHandler: HandlerFactory<'device-bound'> = (services) => 
       const { connection } = attach;
       const resource = resources.device(services.identity, deviceId);
       const lost = (): void => {
-        link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired or was replaced by one that does not cover it`)));
+        link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired, or device ${deviceId} was disabled or removed`)));
       };
-      const held = connection.auth.require(resource, 'DeviceConnect', lost);
+      // As device-events.ts: the registry row is re-read at each token sweep.
+      const enabled = (): boolean => services.registry.device(deviceId)?.status === 'enabled';
+      const held = connection.auth.require(resource, 'DeviceConnect', lost, enabled);
       if (!held) throw new HubError('unauthorized', `put a token for ${resource} on $cbs before attaching ${attach.rawAddress}`);
       const device = services.registry.device(deviceId);
       if (!device) {

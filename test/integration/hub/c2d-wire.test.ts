@@ -118,6 +118,14 @@ test('the device receiver needs a token for that device: refused with unauthoriz
   assert.is((ctx.receiver!.error as { condition: string }).condition, 'amqp:unauthorized-access');
 });
 
+test('disabling the device detaches its C2D receiver with unauthorized-access (at the next token sweep)', async () => {
+  t.hub.registry.addDevice('wire-disable');
+  const { receiver } = await deviceReceiver('wire-disable');
+  const detached = next<EventContext>(receiver, 'receiver_error');
+  t.hub.registry.setStatus('wire-disable', 'disabled');
+  assert.is(((await detached).receiver!.error as { condition: string }).condition, 'amqp:unauthorized-access');
+});
+
 test('a second receiver of a device takes over: the first is detached with amqp:link:stolen, commands go to the second', async () => {
   t.hub.registry.addDevice('wire-takeover');
   const first = await deviceReceiver('wire-takeover');
