@@ -9,6 +9,7 @@ export type HubErrorCode =
   | 'bad-request' // a malformed request (CBS, $management)
   | 'resource-limit' // a quota (queue depth, connection tokens)
   | 'link-stolen' // a newer owner took the link (Event Hubs epoch)
+  | 'transfer-limit' // the peer sent beyond the credit it was given
   | 'unavailable' // closing, storage failed transiently
   | 'shutting-down' // the hub is closing a whole connection
   | 'internal';

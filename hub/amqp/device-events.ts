@@ -11,7 +11,8 @@
 //   Never released or modified: the device SDK takes released for success and hangs on
 //   modified (§4.2).
 // - Credit: a window of TELEMETRY_CREDIT, one credit returned per settled message, so unsettled
-//   telemetry held in memory is bounded per link.
+//   telemetry held in memory is bounded per link; a transfer beyond the credit detaches the link
+//   (amqp:link:transfer-limit-exceeded).
 import type { Delivery, Message, Receiver } from 'rhea';
 import { resources } from '../auth/audience.js';
 import { HubError } from '../errors.js';
@@ -41,13 +42,22 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
     const origin: TelemetryOrigin = { deviceId, generationId: device.generationId, scope: held.grant.scope };
     const partition = partitionOf(deviceId, services.partitionCount);
 
+    // Credit is counted here too: rhea processes a transfer that arrives without credit (it only
+    // logs it), and such a peer would bypass the bound on unsettled telemetry (AMQP 1.0 §2.6.7).
+    let granted = TELEMETRY_CREDIT;
+    let received = 0;
     link.add_credit(TELEMETRY_CREDIT);
     link.on('message', ({ message, delivery }: { message: Message; delivery: Delivery }) => {
+      if (++received > granted) {
+        link.close(toAmqpError(new HubError('transfer-limit', `a transfer arrived without credit (${granted} granted)`)));
+        return;
+      }
       const settle = (error?: unknown): void => {
         if (!connection.isOpen || !link.is_open()) return; // the peer resends what it saw unsettled
         if (error !== undefined) delivery.reject(toAmqpError(error));
         else if (delivery.remote_settled) delivery.update(true);
         else delivery.accept();
+        granted += 1;
         link.add_credit(1);
       };
       const size = encodedSize(message);

@@ -133,6 +133,18 @@ test('disabling the device detaches its live telemetry link with unauthorized-ac
   assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:unauthorized-access');
 });
 
+test('a sender that ignores its credit is detached with transfer-limit-exceeded', async () => {
+  const c = await connect();
+  const cbs = await cbsClient(c);
+  assert.is((await cbs.put(deviceToken('localhost'), 'n')).status, 200);
+  const link = c.open_sender({ target: { address: '/devices/cbs-dev/messages/events' } });
+  await next(link, 'sendable');
+  (link as unknown as { credit: number }).credit = 100_000; // lie to rhea: it now sends past the hub's 500
+  for (let i = 0; i < 1500; i++) link.send({ body: '' }); // under rhea's 2048-delivery session buffer
+  const ctx = await next<EventContext>(link, 'sender_error');
+  assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:link:transfer-limit-exceeded');
+});
+
 test('a put-token without a message-id is rejected; one whose body is not a string gets 400', async () => {
   const c = await connect();
   const session = c.create_session();
