@@ -42,6 +42,7 @@ export class LinkSession implements StreamOwner {
   #finished = false;
   #lastSent: number;
   #lastHeard: number;
+  #heardSinceExpiry = false;
   #ping = { counter: 0, at: 0 };
 
   constructor(
@@ -77,6 +78,7 @@ export class LinkSession implements StreamOwner {
   /** A good frame of any type arrived (§10: the peer is alive). */
   heard(): void {
     this.#lastHeard = this.o.scheduler.now();
+    this.#heardSinceExpiry = true;
   }
 
   /** A frame of any type went to the line. */
@@ -170,10 +172,13 @@ export class LinkSession implements StreamOwner {
     }
   }
 
-  /** §9 sender rule 4. */
+  /** §9 sender rule 4: retries count expiries with nothing heard from the peer in between; a
+   * peer that answers but has no room for our data is alive and paces us (flow control). */
   #onTimeout = (): void => {
     this.counts.timeouts++;
-    if (++this.#send.retries >= this.o.timers.maxRetries) return this.hooks.fail('peer-unresponsive');
+    if (this.#heardSinceExpiry) this.#send.retries = 0;
+    else if (++this.#send.retries >= this.o.timers.maxRetries) return this.hooks.fail('peer-unresponsive');
+    this.#heardSinceExpiry = false;
     this.#resend = [...this.#send.unacked()];
     this.#retransmit.start(this.o.timers.rtoMs, this.#onTimeout);
     this.hooks.wake();

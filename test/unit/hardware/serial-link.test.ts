@@ -138,14 +138,13 @@ test('GIVEN an open link WHEN the gateway falls silent THEN the board closes aft
   p.detach();
 });
 
-test('GIVEN data in flight WHEN nothing more gets through THEN 8 timeouts 400 ms apart close the link with peer-unresponsive', async () => {
+test('GIVEN data in flight WHEN the peer falls silent THEN 8 timeouts 400 ms apart close the link with peer-unresponsive (3.2 s, before the 4 s dead timer)', async () => {
   const peer = rawPeer('initiator', { session: 1 });
   const opened = peer.link.open();
   await flush();
   peer.send({ type: 'open-ack', params: { version: 1, window: 8, maxPayload: 256, session: 1 } });
   const stream = await opened;
   stream.on('error', () => {});
-  peer.pair.b.on('data', () => peer.send({ type: 'pong', payload: new Uint8Array(0) })); // alive, but never acks
   stream.write(Buffer.from('hello'));
   const start = peer.scheduler.now();
   await runUntil(peer.scheduler, () => peer.link.state === 'closed');
@@ -154,6 +153,23 @@ test('GIVEN data in flight WHEN nothing more gets through THEN 8 timeouts 400 ms
   assert.ok(Math.abs(peer.scheduler.now() - start - 3200) < 1, `${peer.scheduler.now() - start}`);
   assert.equal(peer.received.at(-1), { type: 'close', reason: 'peer-unresponsive' });
   peer.link.detach();
+});
+
+test('GIVEN a gateway reader that stops reading for 10 s WHEN the board keeps writing THEN the link stays open and every byte arrives once reading resumes', async () => {
+  const p = linkedPair();
+  const { boardStream, gatewayStream } = await p.open();
+  gatewayStream.pause();
+  const data = pattern(100_000, 4);
+  boardStream.write(data);
+  await runUntil(p.scheduler, () => p.scheduler.now() > 10_000);
+  assert.is(p.board.state, 'open', 'the gateway is alive (it acks), so the board keeps resending instead of giving up');
+  assert.ok(p.board.stats.timeouts > 8);
+  assert.ok(p.gateway.stats.duplicatesDropped > 0, 'frames the reader had no room for were dropped');
+  const got = collect(gatewayStream);
+  gatewayStream.resume();
+  await runUntil(p.scheduler, () => got.length() === data.length);
+  assert.ok(got.bytes().equals(data));
+  p.detach();
 });
 
 test('GIVEN no gateway WHEN the board opens THEN it resends open every 400 ms eight times, then every 2 s, with one session', async () => {
