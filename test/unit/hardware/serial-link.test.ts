@@ -206,6 +206,27 @@ test('GIVEN an open link WHEN the board ends its stream THEN the gateway reads e
   p.detach();
 });
 
+test('GIVEN a closed link WHEN the board opens again THEN a new session carries a new stream both ways', async () => {
+  const p = linkedPair();
+  const first = await p.open();
+  first.boardStream.resume();
+  first.gatewayStream.resume();
+  let closed = false;
+  void p.board.close().then(() => (closed = true));
+  await runUntil(p.scheduler, () => closed && p.gateway.state === 'closed');
+  const second = await p.open();
+  const atGateway = collect(second.gatewayStream);
+  const atBoard = collect(second.boardStream);
+  second.boardStream.write(Buffer.from('again'));
+  second.gatewayStream.write(Buffer.from('welcome back'));
+  await runUntil(p.scheduler, () => atGateway.length() === 5 && atBoard.length() === 12);
+  assert.is(atGateway.bytes().toString(), 'again');
+  assert.is(atBoard.bytes().toString(), 'welcome back');
+  assert.is(p.board.stats.opens, 2);
+  assert.is(p.gateway.stats.opens, 2);
+  p.detach();
+});
+
 test('GIVEN an open session WHEN the board restarts and opens a new session THEN the old gateway stream fails with peer-restarted and a new one arrives', async () => {
   const peer = rawPeer('responder');
   const streams: Duplex[] = [];
