@@ -10,7 +10,8 @@ import { parseSasToken, verifySasToken } from '../../../protocol/sas.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
 
 export interface MiniHubOptions {
-  deviceKey: string;
+  /** The key tokens must be signed with, or a lookup by device id. */
+  deviceKey: string | ((deviceId: string) => string);
   /** Answer to every put-token after checking the token (default 200 when it verifies, else 401). */
   cbsStatus?: number;
   /** Refuse the events link with this condition. */
@@ -28,7 +29,7 @@ export class MiniHub {
   readonly connections: Connection[] = [];
   /** Keep telemetry unsettled instead of accepting it. */
   hold = false;
-  #cbsReply?: Sender;
+  #cbsReply = new Map<Connection, Sender>();
   #bound?: Sender;
   #queued: Message[] = [];
   #commandIds = new Map<Delivery, string>();
@@ -39,7 +40,7 @@ export class MiniHub {
     c.on('sender_open', ({ sender }) => {
       const address = remote(sender!)?.source?.address;
       sender!.set_source({ address });
-      if (address === '$cbs') this.#cbsReply = sender;
+      if (address === '$cbs') this.#cbsReply.set(sender!.connection, sender!);
       if (address?.endsWith('/messages/devicebound')) {
         this.#bound = sender;
         sender!.on('sendable', () => this.#flush());
@@ -61,7 +62,7 @@ export class MiniHub {
     c.on('message', ({ receiver, message, delivery }) => {
       const address = remote(receiver!)?.target?.address;
       receiver!.add_credit(1);
-      if (address === '$cbs') return this.#answerCbs(message, delivery!);
+      if (address === '$cbs') return this.#answerCbs(message, delivery!, receiver!.connection);
       this.telemetry.push({ message, delivery: delivery! });
       if (!this.hold) delivery!.accept();
     });
@@ -99,17 +100,19 @@ export class MiniHub {
     }
   }
 
-  #answerCbs(request: Message, delivery: Delivery): void {
+  #answerCbs(request: Message, delivery: Delivery, connection: Connection): void {
     const token = String(request.body);
     this.tokens.push(token);
     let status = 200;
     try {
-      verifySasToken(parseSasToken(token), this.options.deviceKey, 'iothub', Math.floor(Date.now() / 1000));
+      const parsed = parseSasToken(token);
+      const key = typeof this.options.deviceKey === 'string' ? this.options.deviceKey : this.options.deviceKey(parsed.audience.split('/devices/')[1] ?? '');
+      verifySasToken(parsed, key, 'iothub', Math.floor(Date.now() / 1000));
     } catch {
       status = 401;
     }
     status = this.options.cbsStatus ?? status;
-    this.#cbsReply?.send({
+    this.#cbsReply.get(connection)?.send({
       correlation_id: request.message_id,
       application_properties: { 'status-code': rhea.types.wrap_int(status), 'status-description': status === 200 ? 'OK' : 'Unauthorized' },
       body: null,
