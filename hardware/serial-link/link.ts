@@ -5,9 +5,10 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { FrameDecoder, type CloseReason, type SerialFrame } from '../../protocol/serial-frame.js';
-import { SERIAL_LINK, type LinkParams } from '../../protocol/serial-link-params.js';
-import { SerialLinkError, type SerialLinkErrorCode } from './errors.js';
-import { checkOpenAck, decideOpen } from './handshake.js';
+import type { LinkParams } from '../../protocol/serial-link-params.js';
+import { SerialLinkError } from './errors.js';
+import { decideOpen } from './handshake.js';
+import { Opener } from './opener.js';
 import { Transmitter } from './transmitter.js';
 import { LinkSession } from './session.js';
 import { LinkTimer } from './timer.js';
@@ -30,10 +31,7 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   readonly #handshake: LinkTimer;
   #state: LinkState = 'closed';
   #session: LinkSession | undefined;
-  #nextSession: number;
-  #offered: LinkParams | undefined;
-  #tries = 0;
-  #opening: { resolve: (stream: Duplex) => void; reject: (error: Error) => void } | undefined;
+  readonly #opener: Opener;
   #closed: (() => void)[] = [];
   #detached = false;
   #lastViolation = -Infinity;
@@ -42,8 +40,8 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     super();
     this.#o = resolveOptions(options);
     this.#line = line;
-    this.#nextSession = this.#o.session;
     this.#handshake = new LinkTimer(this.#o.scheduler);
+    this.#opener = new Opener(this.#o, this.#handshake, (frame) => this.#queue(frame));
     this.#tx = new Transmitter(
       line,
       () => (this.#state === 'open' ? this.#session?.nextFrame() : undefined),
@@ -69,13 +67,8 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   open(): Promise<Duplex> {
     if (this.#o.role !== 'initiator') return Promise.reject(new Error('only the initiator opens a serial link; the responder emits "stream"'));
     if (this.#state !== 'closed' || this.#detached) return Promise.reject(new Error(`serial link is ${this.#detached ? 'detached' : this.#state}: open() needs closed`));
-    const session = this.#nextSession;
-    this.#nextSession = (session + 1) & 0xffff;
-    this.#offered = { version: SERIAL_LINK.version, window: this.#o.window, maxPayload: this.#o.maxPayload, session };
-    this.#tries = 0;
     this.#setState('opening');
-    this.#sendOpen();
-    return new Promise((resolve, reject) => (this.#opening = { resolve, reject }));
+    return this.#opener.start();
   }
 
   /** Closes the current session (close(normal), §7.3 closing); resolves once the link is closed. */
@@ -101,14 +94,6 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     this.#line[how]('data', this.#onBytes);
     for (const event of ['end', 'close', 'error']) this.#line[how](event, this.#onLineGone);
   }
-
-  #sendOpen = (): void => {
-    this.#queue({ type: 'open', params: this.#offered! });
-    this.#tries++;
-    // §7.3 opening 2: every RTO up to maxRetries resends, then every openRetryMs.
-    const { rtoMs, maxRetries, openRetryMs } = this.#o.timers;
-    this.#handshake.start(this.#tries <= maxRetries ? rtoMs : openRetryMs, this.#sendOpen);
-  };
 
   #onBytes = (bytes: Buffer): void => {
     for (const result of this.#decoder.push(bytes)) if (result.ok) this.#onFrame(result.frame); // §8: bad frames dropped, counted by the decoder
@@ -161,17 +146,13 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   }
 
   #onOpenAck(params: LinkParams): void {
-    const decision = checkOpenAck(this.#offered!, params);
+    const decision = this.#opener.check(params);
     if (decision === 'stale') return;
     if (decision === 'violation') {
       this.#queue({ type: 'close', reason: 'protocol-violation' });
       return this.#toClosed(new SerialLinkError('protocol-violation', `open-ack grants more than was offered: ${JSON.stringify(params)}`));
     }
-    this.#handshake.stop();
-    const stream = this.#startSession(params).stream;
-    const opening = this.#opening;
-    this.#opening = undefined;
-    opening?.resolve(stream);
+    this.#opener.resolve(this.#startSession(params).stream);
   }
 
   #onClose(reason: CloseReason): void {
@@ -179,7 +160,7 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     if (this.#state === 'closing') return this.#toClosed();
     if (this.#state !== 'open') return; // closed: never answer a close with a close
     this.#queue({ type: 'close', reason: 'normal' }); // §7.3 closing 2
-    this.#toClosed(reason === 'normal' ? undefined : new SerialLinkError(reasonCode(reason), `the peer closed the link: ${reason}`));
+    this.#toClosed(reason === 'normal' ? undefined : new SerialLinkError(reason, `the peer closed the link: ${reason}`));
   }
 
   #violation(): void {
@@ -222,9 +203,7 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
   #toClosed(error?: SerialLinkError): void {
     this.#handshake.stop();
     if (this.#session) this.#endSession(error);
-    const opening = this.#opening;
-    this.#opening = undefined;
-    opening?.reject(error ?? new SerialLinkError('link-closed'));
+    this.#opener.reject(error ?? new SerialLinkError('link-closed'));
     this.#setState('closed');
     for (const done of this.#closed.splice(0)) done();
   }
@@ -245,8 +224,3 @@ export class SerialLink extends EventEmitter<SerialLinkEvents> {
     this.#tx.queue(frame);
   }
 }
-
-function reasonCode(reason: CloseReason): SerialLinkErrorCode {
-  return reason === 'normal' ? 'link-closed' : reason;
-}
-
