@@ -90,4 +90,43 @@ test('every shortest path replayed on a live actor ends in the phase the model p
   }
 });
 
+/** Replays a model path on a fresh live actor. */
+function replay(path: ReturnType<typeof modelPaths>[number]) {
+  const h = harness();
+  for (const step of path.steps.slice(1)) {
+    const e = step.event as FirmwareEvent;
+    if (e.type.startsWith('xstate.after.')) h.advance(delayOf(e.type, h.context()));
+    else if (e.type.startsWith('SESSION.')) h.session.emit(e as Parameters<typeof h.session.emit>[0]);
+    else h.actor.send(e);
+  }
+  return h;
+}
+
+const SESSION_PHASES = ['link-up', 'connecting', 'cbs', 'attaching', 'online', 'renewing', 'rebooting'] as const;
+
+test('from every phase with a live session, any failure leads to backoff and the session actor is stopped', () => {
+  for (const path of modelPaths().filter((p) => (SESSION_PHASES as readonly string[]).includes(firmwarePhase(p.state)))) {
+    const h = replay(path);
+    const from = h.phase();
+    const stops = h.session.stops;
+    h.session.emit({ type: 'SESSION.FAILED', reason: 'link-lost', detail: 'model' });
+    assert.is(h.phase(), 'backoff', `from ${from}`);
+    assert.is(h.session.stops, stops + 1, `from ${from}`);
+  }
+});
+
+test('from every phase, SHUTDOWN closes a live session first and otherwise stops at once', () => {
+  for (const path of modelPaths()) {
+    const h = replay(path);
+    const from = h.phase();
+    h.actor.send({ type: 'SHUTDOWN' });
+    const expected = (SESSION_PHASES as readonly string[]).includes(from) || from === 'closing' ? 'closing' : 'stopped';
+    assert.is(h.phase(), expected, `from ${from}`);
+    if (expected === 'closing') {
+      h.session.emit({ type: 'SESSION.FAILED', reason: 'transport-closed', detail: 'peer gone while closing' });
+      assert.is(h.phase(), 'stopped', `closing after ${from}`);
+    }
+  }
+});
+
 test.run();
