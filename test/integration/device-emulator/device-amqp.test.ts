@@ -128,7 +128,7 @@ test('the hub dropping the byte stream is transport-closed, then the board recon
 });
 
 test('a hub that falls silent is detected by the idle time-out (rhea, twice the advertised value)', async () => {
-  const b = boardOnHub({}, 100);
+  const b = boardOnHub({}, 250); // detected after 500 ms of silence
   await b.reach('online');
   (b.hub.connections[0] as unknown as { socket: { write(): boolean } }).socket.write = () => true; // the hub goes mute
   await b.reach('backoff');
