@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { systemScheduler } from '../hardware/clock.js';
-import { serialTransport } from '../hardware/transport/serial.js';
 import { tcpTransport } from '../hardware/transport/tcp.js';
 import type { Transport } from '../hardware/transport/transport.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -55,10 +54,12 @@ rebooting, backoff, closing, stopped) and per command; a fleet shows progress, t
 Ctrl-C closes every link and connection cleanly and prints the counts.
 `;
 
-function transportFor(plan: DevicePlan): () => Transport {
+async function transportFor(plan: DevicePlan): Promise<() => Transport> {
   const t = plan.target;
-  if (t.kind === 'serial') return () => serialLinkTransport(serialTransport({ path: t.path, baudRate: t.baud }), { scheduler: systemScheduler, baud: t.baud });
-  return () => tcpTransport({ host: t.host, port: t.port });
+  if (t.kind === 'tcp') return () => tcpTransport({ host: t.host, port: t.port });
+  // serialport loads a native binding: only when a serial port is asked for.
+  const { serialTransport } = await import('../hardware/transport/serial.js');
+  return () => serialLinkTransport(serialTransport({ path: t.path, baudRate: t.baud }), { scheduler: systemScheduler, baud: t.baud });
 }
 
 async function run(plan: DevicePlan, io: DeviceIo): Promise<number> {
@@ -66,7 +67,7 @@ async function run(plan: DevicePlan, io: DeviceIo): Promise<number> {
   const where = plan.target.kind === 'tcp' ? `tcp ${plan.target.host}:${plan.target.port}` : `serial ${plan.target.path} @${plan.target.baud}`;
   io.stdout(`${plan.devices.length} board(s) -> ${where}, hub ${plan.hubHostName}, envelope ${plan.envelope}, a reading every ${plan.intervalMs / 1000} s\n`);
   if (single && plan.derivedEnvelopeKeys) io.stdout(`envelope key (derived): ${Buffer.from(plan.devices[0]!.envelopeKey).toString('hex')}\n`);
-  const makeTransport = transportFor(plan);
+  const makeTransport = await transportFor(plan);
   const fleet = new Fleet({
     hubHostName: plan.hubHostName,
     devices: plan.devices,
