@@ -95,6 +95,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       now: o.now,
       idleTimeoutMs: o.idleTimeoutMs,
       maxFrameSize: o.maxFrameSize,
+      maxDeliveryBytes: o.maxDeliveryBytes,
       tokenSweepMs: o.tokenSweepMs,
       onEvent: o.onEvent,
     });

@@ -34,6 +34,9 @@ export interface HubOptions {
   idleTimeoutMs?: number;
   /** Largest AMQP frame peers may send (bytes, >= 512). Default 64 KB: bigger messages span frames. */
   maxFrameSize?: number;
+  /** Largest delivery (over all its frames) a peer may send before the connection is dropped.
+   *  Default 1 MB: above every message limit, so a too-large message is still rejected politely. */
+  maxDeliveryBytes?: number;
   /** D2C message size limit (bytes). Default 256 KB (§7). */
   maxMessageBytes?: number;
   /** Largest group-commit batch. Default 1000. */
@@ -99,6 +102,7 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     tokenSweepMs: positiveInt('tokenSweepMs', o.tokenSweepMs ?? 1000),
     idleTimeoutMs: positiveInt('idleTimeoutMs', o.idleTimeoutMs ?? 240_000),
     maxFrameSize: positiveInt('maxFrameSize', o.maxFrameSize ?? 65536, 512),
+    maxDeliveryBytes: positiveInt('maxDeliveryBytes', o.maxDeliveryBytes ?? 1024 * 1024),
     maxMessageBytes: positiveInt('maxMessageBytes', o.maxMessageBytes ?? 256 * 1024),
     maxCommitBatch: positiveInt('maxCommitBatch', o.maxCommitBatch ?? 1000),
     c2d: resolveC2dOptions(o.c2d, (option, message) => {

@@ -31,6 +31,8 @@ export interface AmqpServerOptions {
   idleTimeoutMs: number;
   /** Largest frame a peer may send (advertised in open, enforced by frame-guard.ts). */
   maxFrameSize: number;
+  /** Largest delivery (all its frames) a peer may send; beyond it the connection is dropped. */
+  maxDeliveryBytes: number;
   /** How often token expiry is checked (ms). */
   tokenSweepMs: number;
   onEvent?(event: ServerEvent): void;
@@ -108,8 +110,8 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     });
     // rhea has attached its own 'data' listener by now; the guard goes in front of it.
     server.on(transport === 'tls' ? 'secureConnection' : 'connection', (socket: Socket) => {
-      guardFrames(socket, o.maxFrameSize, ({ size }) =>
-        report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `frame of ${size} bytes > max-frame-size ${o.maxFrameSize}` }),
+      guardFrames(socket, { maxFrameSize: o.maxFrameSize, maxDeliveryBytes: o.maxDeliveryBytes }, ({ reason }) =>
+        report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `closed: ${reason}` }),
       );
     });
     server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string; remotePort?: number }) => {

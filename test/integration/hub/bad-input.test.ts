@@ -8,7 +8,9 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeviceMessage, deviceClient, startTestHub, type TestHub } from './helpers.js';
+import rhea, { type Connection, type EventContext, type Sender } from 'rhea';
+import { createSasToken } from '../../../protocol/sas.js';
+import { DeviceMessage, cbsClient, deviceClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
 
 const FUZZ = new URL('../../../../shared/data/proton-fuzz/', import.meta.url).pathname;
 
@@ -80,6 +82,30 @@ test('a frame larger than the advertised max-frame-size closes the connection at
   socket.write(Buffer.concat([header, frame])); // no end(): the hub must close by itself
   await new Promise((resolve) => socket.once('close', resolve));
   await stillServes('after-big-frame');
+});
+
+test('a delivery spread over frames past 1 MB drops the connection; 300 KB is rejected as too large', async () => {
+  const token = createSasToken({ audience: `localhost/devices/survivor`, key: t.hub.registry.device('survivor')!.primaryKey, keyConvention: 'iothub', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+  const open = async (): Promise<{ connection: Connection; sender: Sender }> => {
+    const connection = await rawClient(t.hub);
+    const cbs = await cbsClient(connection);
+    assert.is((await cbs.put(token, 'n')).status, 200);
+    const sender = connection.open_sender({ target: { address: '/devices/survivor/messages/events' } });
+    await next(sender, 'sendable');
+    return { connection, sender };
+  };
+  const polite = await open();
+  polite.sender.send({ body: rhea.message.data_section(Buffer.alloc(300 * 1024, 1)) });
+  const rejected = await next<EventContext>(polite.sender, 'rejected');
+  assert.is((rejected.delivery!.remote_state as { error: { condition: string } }).error.condition, 'amqp:link:message-size-exceeded');
+  polite.connection.close();
+
+  const rude = await open();
+  rude.connection.on('connection_error', () => undefined);
+  const gone = next(rude.connection, 'disconnected');
+  rude.sender.send({ body: rhea.message.data_section(Buffer.alloc(2 * 1024 * 1024, 2)) });
+  await gone;
+  await stillServes('after-huge-delivery');
 });
 
 function fuzzFiles(): string[] {
