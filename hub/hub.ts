@@ -41,6 +41,8 @@ export interface Hub {
   readonly telemetry: TelemetryLog;
   readonly connectionStrings: HubConnectionStrings;
   deviceConnectionString(deviceId: string): string;
+  /** Called after each telemetry commit, in order (the same signal the Event Hubs readers use). */
+  onTelemetryAppended: HubServices['onTelemetryAppended'];
   close(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       eventHub: eventHubConnectionString(address, registry.policy('service')!),
       caFile: certificates.caFile,
     },
+    onTelemetryAppended: services.onTelemetryAppended,
     deviceConnectionString(deviceId) {
       const device = registry.device(deviceId);
       if (!device) throw new RegistryError('device-not-found', `device ${deviceId} is not in the registry`);
