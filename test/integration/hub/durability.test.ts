@@ -92,4 +92,48 @@ test('every message the device SDK saw accepted survives SIGKILL of the hub proc
   }
 });
 
+test('a graceful close mid-stream commits what it acknowledged and closes the connections', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fogbridge-hub-graceful-'));
+  try {
+    const hub = await startHub({ dataDir: dir, port: 0 });
+    hub.registry.addDevice('graceful-1');
+    const client = iotDevice.Client.fromConnectionString(hub.deviceConnectionString('graceful-1'), iotDeviceAmqp.Amqp);
+    client.setOptions({ ca: hub.certificates.caPem });
+    await client.open();
+    const accepted = new Set<string>();
+    let closing: Promise<void> | undefined;
+    let closeStarted!: () => void;
+    const started = new Promise<void>((resolve) => (closeStarted = resolve));
+    let sent = 0;
+    const pump = (): void => {
+      if (closing) return;
+      const id = `g-${sent++}`;
+      const message = new DeviceMessage(id);
+      message.messageId = id;
+      client.sendEvent(message).then(() => {
+        accepted.add(id);
+        if (accepted.size < 200) return pump();
+        if (closing) return;
+        closing = hub.close();
+        closeStarted();
+      }, () => undefined);
+    };
+    for (let i = 0; i < 20; i++) pump();
+    await started;
+    await closing;
+    assert.is(hub.connectionCount, 0);
+    const sawAccepted = [...accepted];
+    void client.close().catch(() => undefined);
+    const again = await startHub({ dataDir: dir, port: 0 });
+    try {
+      const stored = new Set(storedEvents(again).map((e) => e.message.message_id as string));
+      assert.equal(sawAccepted.filter((id) => !stored.has(id)), []);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
