@@ -44,17 +44,21 @@ export const cbsHandler: HandlerFactory<'cbs'> = (services) => ({
         delivery.reject(toAmqpError(new HubError('not-allowed', 'attach a receiver with source $cbs before sending put-token')));
         return;
       }
-      const reply: Message = {
-        correlation_id: messageId,
-        to: request.reply_to,
-        application_properties: { 'status-code': rhea.types.wrap_int(status), 'status-description': description },
-        body: null,
-      };
-      replyLink.send(reply);
+      replyLink.send(cbsReply(messageId, request.reply_to, status, description));
       delivery.accept();
     });
   },
 });
+
+/** §2.3: `status-code` an AMQP int (0x71 for 200), `correlation-id` the request's `message-id`. */
+export function cbsReply(messageId: Message['message_id'], replyTo: string | undefined, status: number, description: string): Message {
+  return {
+    correlation_id: messageId,
+    to: replyTo,
+    application_properties: { 'status-code': rhea.types.wrap_int(status), 'status-description': description },
+    body: null,
+  };
+}
 
 function readRequest(request: Message): { name: string; token: string } {
   const props = (request.application_properties ?? {}) as Record<string, unknown>;
