@@ -33,15 +33,20 @@ export class AuthContext {
     this.grants.set(grant.audience, grant);
   }
 
-  /** The unexpired grant covering `resource` with `right` (narrowest audience first), if any. */
+  /**
+   * The unexpired grant covering `resource` with `right`, narrowest audience first, if any.
+   * Audiences and resources are both canonical (auth/audience.ts), so the candidates are the
+   * resource's whole-segment prefixes, looked up directly: a gateway connection holding a token
+   * per device stays O(path depth) per check, not O(tokens).
+   */
   authorize(resource: string, right: Right): Grant | undefined {
     const now = this.now();
-    let best: Grant | undefined;
-    for (const g of this.grants.values()) {
-      if (g.expiresAt <= now || !g.rights.includes(right) || !audienceCovers(g.audience, resource)) continue;
-      if (!best || g.audience.length > best.audience.length) best = g;
+    const segments = resource.split('/');
+    for (let n = segments.length; n >= 1; n--) {
+      const grant = this.grants.get(segments.slice(0, n).join('/'));
+      if (grant && grant.expiresAt > now && grant.rights.includes(right) && audienceCovers(grant.audience, resource)) return grant;
     }
-    return best;
+    return undefined;
   }
 
   /**
