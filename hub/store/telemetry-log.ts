@@ -72,7 +72,7 @@ export class TelemetryLog {
     this.fromTime = db.prepare(`${select} AND enqueued_at > ? ORDER BY sequence LIMIT ?`);
     this.first = db.prepare(`SELECT MIN(sequence) AS s FROM events WHERE partition = ?`);
     this.last = db.prepare(`SELECT sequence, offset, enqueued_at FROM events WHERE partition = ? ORDER BY sequence DESC LIMIT 1`);
-    this.prune = db.prepare(`DELETE FROM events WHERE enqueued_at < ?`);
+    this.prune = db.prepare(`DELETE FROM events WHERE partition = ? AND enqueued_at < ?`);
   }
 
   /** Appends in order; call inside a transaction. Returns each event's position. */
@@ -127,8 +127,11 @@ export class TelemetryLog {
     };
   }
 
-  /** Retention: deletes every event enqueued before `cutoff` (ms). Returns how many. */
+  /** Retention: deletes every event enqueued before `cutoff` (ms), one partition at a time so
+   *  that each delete walks the (partition, enqueued_at) index. Returns how many. */
   deleteOlderThan(cutoff: number): number {
-    return this.prune.run(cutoff).changes;
+    let deleted = 0;
+    for (let p = 0; p < this.partitionCount; p++) deleted += this.prune.run(p, cutoff).changes;
+    return deleted;
   }
 }
