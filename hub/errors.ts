@@ -7,6 +7,7 @@ export type HubErrorCode =
   | 'not-allowed' // the address exists but not in this direction or state
   | 'message-too-large'
   | 'bad-request' // a malformed request (CBS, $management)
+  | 'undecodable' // a message that is not a storable AMQP message
   | 'resource-limit' // a quota (queue depth, connection tokens)
   | 'link-stolen' // a newer owner took the link (Event Hubs epoch)
   | 'transfer-limit' // the peer sent beyond the credit it was given

@@ -60,7 +60,16 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
         granted += 1;
         link.add_credit(1);
       };
-      const size = encodedSize(message);
+      // rhea hands over raw bytes for message-format != 0, and a decoded message it cannot
+      // encode again cannot be stored: both are refused alone, never failing a whole commit.
+      let size: number;
+      try {
+        if (Buffer.isBuffer(message)) throw new Error('message-format must be 0 (an AMQP message)');
+        size = encodedSize(message);
+      } catch (cause) {
+        settle(new HubError('undecodable', `the message cannot be stored: ${(cause as Error).message}`, { cause }));
+        return;
+      }
       if (size > services.limits.maxMessageBytes) {
         settle(new HubError('message-too-large', `the message is ${size} bytes; IoT Hub takes at most ${services.limits.maxMessageBytes}`));
         return;

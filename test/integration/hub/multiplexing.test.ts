@@ -86,6 +86,16 @@ test("the hub's annotations overwrite a device's spoofed ones; its own annotatio
   assert.equal(event!.message.application_properties, { unit: 'C' });
 });
 
+test('a transfer with message-format 1 is rejected with decode-error and the link keeps working', async () => {
+  const link = connection.open_sender({ target: { address: '/devices/mux-6/messages/events' } });
+  await next(link, 'sendable');
+  link.send(Buffer.from('opaque bytes'), undefined, 1);
+  const rejected = await next<EventContext>(link, 'rejected');
+  assert.is((rejected.delivery!.remote_state as { error: { condition: string } }).error.condition, 'amqp:decode-error');
+  link.send({ message_id: 'after-opaque', body: 'x' });
+  await next(link, 'accepted');
+});
+
 test('a pre-settled message is stored too', async () => {
   const link = connection.open_sender({ target: { address: '/devices/mux-5/messages/events' }, snd_settle_mode: 1 } as never);
   await next(link, 'sendable');
