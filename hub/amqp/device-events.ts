@@ -19,6 +19,7 @@ import { HubError } from '../errors.js';
 import { partitionOf } from '../telemetry/partition.js';
 import { encodedSize, encodeStamped, type TelemetryOrigin } from '../telemetry/stamp.js';
 import { toAmqpError } from './conditions.js';
+import { undecodable } from './rhea-hardening.js';
 import type { Attach, HandlerFactory } from './link-handler.js';
 
 const TELEMETRY_CREDIT = 500;
@@ -65,6 +66,8 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
       let size: number;
       try {
         if (Buffer.isBuffer(message)) throw new Error('message-format must be 0 (an AMQP message)');
+        const failed = undecodable(message);
+        if (failed) throw failed;
         size = encodedSize(message);
       } catch (cause) {
         settle(new HubError('undecodable', `the message cannot be stored: ${(cause as Error).message}`, { cause }));

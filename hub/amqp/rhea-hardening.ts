@@ -45,3 +45,43 @@ export function sanitizeRemoteOpen(connection: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) open.idle_time_out = undefined;
   else if (value > MAX_TIMER_MS) open.idle_time_out = MAX_TIMER_MS;
 }
+
+// An undecodable message should cost its sender one rejected delivery, not the connection: a
+// gateway multiplexes hundreds of devices on one connection, and rhea's decode error inside
+// on_transfer closes all of it. rhea decodes every format-0 transfer with `message.decode`
+// (reference/node-stack-notes.md), so the hub wraps that function; the wrapper only catches while
+// rhea is reading a hub socket (scopeDecodeGuard brackets rhea's 'data' listener), so other rhea
+// users in the same process keep rhea's behaviour. A caught failure becomes a marker message.
+const UNDECODABLE = Symbol('fogbridge.undecodable');
+let hubInput = false;
+
+interface MessageCodec {
+  decode(buffer: Buffer): unknown;
+  __fogbridgeGuarded?: boolean;
+}
+
+export function installDecodeGuard(): void {
+  const codec = rhea.message as unknown as MessageCodec;
+  if (codec.__fogbridgeGuarded) return;
+  const decode = codec.decode.bind(codec);
+  codec.decode = (buffer: Buffer) => {
+    if (!hubInput) return decode(buffer);
+    try {
+      return decode(buffer);
+    } catch (error) {
+      return { [UNDECODABLE]: error instanceof Error ? error : new Error(String(error)) };
+    }
+  };
+  codec.__fogbridgeGuarded = true;
+}
+
+/** Call when rhea has attached its 'data' listener to `socket`: brackets it on both sides. */
+export function scopeDecodeGuard(socket: NodeJS.EventEmitter): void {
+  socket.prependListener('data', () => (hubInput = true));
+  socket.on('data', () => (hubInput = false));
+}
+
+/** The decode error of a marker message, else undefined. */
+export function undecodable(message: unknown): Error | undefined {
+  return typeof message === 'object' && message !== null ? (message as { [UNDECODABLE]?: Error })[UNDECODABLE] : undefined;
+}

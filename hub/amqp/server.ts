@@ -13,7 +13,7 @@ import { HubConnection } from './hub-connection.js';
 import { HubError } from '../errors.js';
 import { toAmqpError } from './conditions.js';
 import { guardFrames } from './frame-guard.js';
-import { hardenRheaDecoder, sanitizeRemoteOpen } from './rhea-hardening.js';
+import { hardenRheaDecoder, installDecodeGuard, sanitizeRemoteOpen, scopeDecodeGuard } from './rhea-hardening.js';
 import { dispatchAttach, type RouteTable } from './routes.js';
 
 export interface AmqpServerOptions {
@@ -53,6 +53,7 @@ export interface AmqpServer {
 
 export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer> {
   hardenRheaDecoder();
+  installDecodeGuard();
   const container = rhea.create_container({ id: o.containerId, autoaccept: false, credit_window: 0 } as never);
   const connections = new Map<Connection, HubConnection>();
   const report = (event: ServerEvent): void => o.onEvent?.(event);
@@ -110,6 +111,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     });
     // rhea has attached its own 'data' listener by now; the guard goes in front of it.
     server.on(transport === 'tls' ? 'secureConnection' : 'connection', (socket: Socket) => {
+      scopeDecodeGuard(socket);
       guardFrames(socket, { maxFrameSize: o.maxFrameSize, maxDeliveryBytes: o.maxDeliveryBytes }, ({ reason }) =>
         report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `closed: ${reason}` }),
       );

@@ -108,7 +108,38 @@ test('a delivery spread over frames past 1 MB drops the connection; 300 KB is re
   await stillServes('after-huge-delivery');
 });
 
-function fuzzFiles(): string[] {
+test('every Proton message-decode fuzz input sent as telemetry is accepted or rejected with decode-error; the connection stays', async () => {
+  const dir = join(FUZZ, 'fuzz-message-decode');
+  const files = fuzzFiles(dir);
+  assert.ok(files.length > 300);
+  const token = createSasToken({ audience: `localhost/devices/survivor`, key: t.hub.registry.device('survivor')!.primaryKey, keyConvention: 'iothub', expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+  const connection = await rawClient(t.hub);
+  try {
+    assert.is((await (await cbsClient(connection)).put(token, 'n')).status, 200);
+    const sender = connection.open_sender({ target: { address: '/devices/survivor/messages/events' } });
+    await next(sender, 'sendable');
+    const outcomes: Record<string, number> = {};
+    const settled = new Promise<void>((resolve) => {
+      let count = 0;
+      const record = (name: string) => (ctx: EventContext): void => {
+        const condition = (ctx.delivery!.remote_state as { error?: { condition: string } } | undefined)?.error?.condition;
+        const key = condition ? `${name} ${condition}` : name;
+        outcomes[key] = (outcomes[key] ?? 0) + 1;
+        if (++count === files.length) resolve();
+      };
+      sender.on('accepted', record('accepted'));
+      sender.on('rejected', record('rejected'));
+    });
+    for (const file of files) sender.send(readFileSync(file), undefined, 0); // raw bytes as the message
+    await settled;
+    assert.equal(Object.keys(outcomes).sort(), ['accepted', 'rejected amqp:decode-error']);
+    assert.ok(connection.is_open());
+  } finally {
+    connection.close();
+  }
+});
+
+function fuzzFiles(root = FUZZ): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
@@ -117,7 +148,7 @@ function fuzzFiles(): string[] {
       else if (!/\.(md|txt|tsv)$/.test(name)) out.push(path);
     }
   };
-  walk(FUZZ);
+  walk(root);
   return out;
 }
 
