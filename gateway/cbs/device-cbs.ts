@@ -4,6 +4,7 @@
 // correlation-id = the device's message-id (iot-hub-amqp.md §2.3). The links are answered at once
 // (they end here, they are not routed).
 import rhea, { type Message, type Receiver, type Sender } from 'rhea';
+import { captureRawTransfers, decodeChecked, rejectedAsMalformed } from '../router/rhea-internals.js';
 import { toCbsAnswer, type CbsAnswer, type PutToken } from './upstream-cbs.js';
 
 const CREDIT = 10;
@@ -23,11 +24,13 @@ export class DeviceCbs {
   /** The device's sender to `$cbs` (our receiver): answer it, grant credit, serve requests. */
   attachRequests(receiver: Receiver): void {
     receiver.add_credit(CREDIT);
-    receiver.on('message', (context) => {
-      const delivery = context.delivery!;
-      delivery.accept();
+    // Received undecoded and decoded only after a bounds check (router/encoding-check.ts).
+    captureRawTransfers(receiver, ({ delivery, bytes, aborted, overCredit }) => {
       receiver.add_credit(1);
-      void this.serve(context.message!, receiver);
+      const message = aborted || overCredit ? undefined : decodeChecked(bytes);
+      if (!message) return delivery.update(true, rejectedAsMalformed());
+      delivery.accept();
+      void this.serve(message, receiver);
     });
   }
 

@@ -9,7 +9,7 @@ import { DeviceConnection, type DownstreamContext } from './downstream.js';
 import type { FrameViolation } from './frame-guard.js';
 import { guardedSocket } from './guarded-socket.js';
 import type { ListenerPlan } from './options.js';
-import { acceptConnection, remoteOpened } from './rhea-internals.js';
+import { acceptConnection, boundRemoteOpen, remoteOpened } from './rhea-internals.js';
 import { ROUTED_LINK_OPTIONS } from './routed-link.js';
 
 /** The limits a stream is served with (a listener's, or defaults for acceptStream). */
@@ -64,6 +64,7 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
     }, limits.initialHandshakeTimeoutSeconds * 1000)
     : undefined;
   connection.on('connection_open', () => {
+    boundRemoteOpen(connection);
     clock.clearTimeout(handshake);
     if (overLimit) connection.close(toDeviceError({ kind: 'connection-limit', max: ctx.maxConnections }));
   });
@@ -71,6 +72,8 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
     clock.clearTimeout(handshake);
     ctx.live.delete(device);
     device.end();
+    // The peer is gone (or rhea gave up on its bytes): release our half of the stream too.
+    if (!stream.destroyed) process.nextTick(() => stream.destroy());
   };
   connection.on('disconnected', ended);
   connection.on('connection_close', () => connection.close());

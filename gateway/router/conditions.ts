@@ -17,6 +17,7 @@ export type RouterFailure =
   | { kind: 'connection-limit'; max: number }
   | { kind: 'frame-too-large'; size: number; max: number }
   | { kind: 'bad-frame'; why: string }
+  | { kind: 'transfer-limit' }
   | { kind: 'shutdown' };
 
 /** Edge gateway -> device (downstream, outbound). */
@@ -36,18 +37,22 @@ export function toDeviceError(f: RouterFailure): AmqpErrorFields {
       return { condition: 'amqp:connection:framing-error', description: `frame of ${f.size} bytes exceeds max-frame-size ${f.max}` };
     case 'bad-frame':
       return { condition: 'amqp:connection:framing-error', description: f.why };
+    case 'transfer-limit':
+      return { condition: 'amqp:link:transfer-limit-exceeded', description: 'a transfer arrived without link credit' };
     case 'shutdown':
       return { condition: 'amqp:connection:forced', description: 'the gateway is shutting down' };
   }
 }
 
 /** Why the gateway ends the hub's half of a routed link. */
-export type HubLinkFailure = { kind: 'device-lost' };
+export type HubLinkFailure = { kind: 'device-lost' } | { kind: 'transfer-limit' };
 
 /** Edge gateway -> hub (upstream, outbound). */
 export function toHubError(f: HubLinkFailure): AmqpErrorFields {
   switch (f.kind) {
     case 'device-lost':
       return { condition: 'qd:routed-link-lost', description: 'Connectivity to the peer container was lost' };
+    case 'transfer-limit':
+      return { condition: 'amqp:link:transfer-limit-exceeded', description: 'a transfer arrived without link credit' };
   }
 }

@@ -12,7 +12,7 @@ import type { RouteTable } from '../routes/table.js';
 import { toDeviceError, type RouterFailure } from './conditions.js';
 import type { ConnectorPlan, RouterDeps } from './options.js';
 import type { Connector, PoolOwner } from './pool.js';
-import { answerAttach, deferAttach, peerContainerId, refuseAttach, remoteAttach } from './rhea-internals.js';
+import { answerAttach, captureRawTransfers, deferAttach, deliveryFailed, peerContainerId, refuseAttach, remoteAttach } from './rhea-internals.js';
 import { RoutedLink } from './routed-link.js';
 import type { UpstreamConnection } from './upstream.js';
 
@@ -70,6 +70,8 @@ export class DeviceConnection implements PoolOwner {
   /** `role` is the device's: a device sender attaches our receiver (qdrouterd `in`). */
   private attach(link: Sender | Receiver, role: 'sender' | 'receiver'): void {
     deferAttach(link);
+    // Until a relay or the CBS proxy takes over, nothing may arrive (no credit was given): drop it undecoded.
+    if (role === 'sender') captureRawTransfers(link as Receiver, ({ delivery }) => delivery.update(true, deliveryFailed()));
     const fields = remoteAttach(link);
     const address = (role === 'sender' ? fields.targetAddress : fields.sourceAddress) ?? '';
     const refuse = (f: RouterFailure): void => refuseAttach(link, toDeviceError(f));

@@ -21,8 +21,13 @@ export class Relay {
   /** Counters for management (`stat -l`). */
   readonly counts = { delivered: 0, accepted: 0, rejected: 0, released: 0, modified: 0, aborted: 0 };
 
-  constructor(private readonly receiver: Receiver, private readonly sender: Sender) {
-    captureRawTransfers(receiver, ({ delivery, bytes, format, aborted }) => {
+  /** `onOverCredit`: the receiving side's peer sent without credit; the owner ends the link. */
+  constructor(private readonly receiver: Receiver, private readonly sender: Sender, onOverCredit: () => void) {
+    captureRawTransfers(receiver, ({ delivery, bytes, format, aborted, overCredit }) => {
+      if (overCredit) {
+        delivery.update(true, deliveryFailed());
+        return onOverCredit();
+      }
       if (aborted) this.counts.aborted++;
       else this.forward(delivery, bytes, format);
       this.mirrorCredit();

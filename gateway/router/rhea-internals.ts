@@ -11,7 +11,8 @@
 //   undecoded, and the real format is kept here (DESIGN decision 2).
 // - Aborted transfers (AMQP 1.0 §2.7.5 `aborted`): rhea ignores the flag; we end the delivery
 //   there, mark it settled locally and report it as aborted.
-import rhea, { type Connection, type Delivery, type Receiver, type Sender, type Session, type link as Link } from 'rhea';
+import rhea, { type Connection, type Delivery, type Message, type Receiver, type Sender, type Session, type link as Link } from 'rhea';
+import { checkValue } from './encoding-check.js';
 import type { Duplex } from 'node:stream';
 
 /** A terminus, properties map or capability list as rhea decoded it (opaque; copied as-is). */
@@ -162,21 +163,33 @@ function dropAborted(d: Delivery): void {
   d.update(true);
 }
 
-export interface RawDelivery { delivery: Delivery; bytes: Buffer; format: number; aborted: boolean }
+export interface RawDelivery {
+  delivery: Delivery;
+  bytes: Buffer;
+  format: number;
+  aborted: boolean;
+  /** The peer sent it without credit (AMQP 1.0 §2.6.7 violation). */
+  overCredit: boolean;
+}
 const RAW_FORMAT = -1;
 const rawHandlers = new WeakMap<Link, (d: RawDelivery) => void>();
-const pendingFormat = new WeakMap<Link, { format: number; aborted: boolean }>();
+const pendingFormat = new WeakMap<Link, { format: number; aborted: boolean; overCredit: boolean }>();
 const wrappedSessions = new WeakSet<Session>();
 
-/** From now on `receiver`'s deliveries reach `onDelivery` as undecoded bytes. */
+/**
+ * From now on `receiver`'s deliveries reach `onDelivery` as undecoded bytes. Calling it again
+ * replaces the handler (a device link is captured at attach, before it is routed or refused).
+ */
 export function captureRawTransfers(receiver: Receiver, onDelivery: (d: RawDelivery) => void): void {
+  const captured = rawHandlers.has(receiver);
   rawHandlers.set(receiver, onDelivery);
+  if (captured) return;
   receiver.on('message', (context) => {
-    const state = pendingFormat.get(receiver) ?? { format: 0, aborted: false };
+    const state = pendingFormat.get(receiver) ?? { format: 0, aborted: false, overCredit: false };
     pendingFormat.delete(receiver);
     const delivery = context.delivery!;
     if (state.aborted) dropAborted(delivery);
-    onDelivery({ delivery, bytes: context.message as unknown as Buffer, format: state.format, aborted: state.aborted });
+    rawHandlers.get(receiver)!({ delivery, bytes: context.message as unknown as Buffer, format: state.format, aborted: state.aborted, overCredit: state.overCredit });
   });
   const session = receiver.session as Session & { on_transfer(frame: TransferFrame): void; _get_link(frame: TransferFrame): Link };
   if (wrappedSessions.has(session)) return;
@@ -186,7 +199,11 @@ export function captureRawTransfers(receiver: Receiver, onDelivery: (d: RawDeliv
     const l = session._get_link(frame);
     if (rawHandlers.has(l)) {
       const p = frame.performative;
-      if (inner(l)._incomplete === undefined) pendingFormat.set(l, { format: Number(p.message_format ?? 0), aborted: false });
+      if (inner(l)._incomplete === undefined) {
+        const overCredit = inner(l).credit <= 0;
+        if (overCredit) inner(l).credit = 1; // rhea would log and go on; the relay ends the link instead
+        pendingFormat.set(l, { format: Number(p.message_format ?? 0), aborted: false, overCredit });
+      }
       if (p.aborted) {
         pendingFormat.get(l)!.aborted = true;
         p.more = false;
@@ -213,9 +230,31 @@ export function acceptConnection(connection: Connection, socket: SocketLike | Du
   return (connection as unknown as { accept(s: unknown): Connection }).accept(socket);
 }
 
+/**
+ * Bound what a peer's Open makes rhea do: its idle-time-out becomes rhea's heartbeat period
+ * (half of it), so a value beyond a timer's range (Node clamps it to 1 ms) or a tiny one would make
+ * rhea write empty frames in a tight loop. Kept within [1 s, 2^31-1 ms]; call on connection_open.
+ */
+export function boundRemoteOpen(c: Connection): void {
+  const open = (c as unknown as { remote: { open?: { idle_time_out?: unknown } } }).remote.open;
+  if (!open || open.idle_time_out === undefined || open.idle_time_out === null) return;
+  const value = Number(open.idle_time_out);
+  open.idle_time_out = !Number.isFinite(value) || value <= 0 ? undefined : Math.min(Math.max(value, 1000), 2 ** 31 - 1);
+}
+
 /** Whether rhea has seen the peer's Open (so a Close can be sent rather than dropping the socket). */
 export const remoteOpened = (c: Connection): boolean => Boolean((c as unknown as { remote: { open?: unknown } }).remote.open);
 export const peerContainerId = (c: Connection): string => String((c as unknown as { remote: { open?: { container_id?: string } } }).remote.open?.container_id ?? '');
+
+/** Decode message bytes after checking every section's encoding bounds (encoding-check.ts); undefined when malformed. */
+export function decodeChecked(bytes: Buffer): Message | undefined {
+  try {
+    for (let p = 0; p < bytes.length;) p = checkValue(bytes, p, bytes.length);
+    return rhea.message.decode(bytes) as unknown as Message;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Drop a connection's socket at once (shutdown, or after a framing error was reported). */
 export function destroySocket(c: Connection): void {
@@ -255,4 +294,10 @@ export function deliveryFailed(): Wire {
 export function reportDrained(s: Sender): void {
   s.set_drained(true);
   (s.connection as unknown as { _register(): void })._register();
+}
+
+/** `rejected(amqp:decode-error)`: a message whose bytes are not a well-formed AMQP message. */
+export function rejectedAsMalformed(): Wire {
+  const r = (rhea.message as unknown as { rejected(p: object): Described }).rejected({ error: { condition: 'amqp:decode-error', description: 'the message is not a well-formed AMQP message' } });
+  return r.described();
 }

@@ -87,9 +87,22 @@ export class RoutedLink {
     answerAttach(this.down, reply);
     this.state = 'open';
     this.relay = this.spec.direction === 'in'
-      ? new Relay(this.down as Receiver, this.up as Sender)
-      : new Relay(this.up as Receiver, this.down as Sender);
+      ? new Relay(this.down as Receiver, this.up as Sender, () => this.overCredit('device'))
+      : new Relay(this.up as Receiver, this.down as Sender, () => this.overCredit('hub'));
     this.relay.start();
+  }
+
+  /** A peer sent beyond its credit (AMQP 1.0 §2.6.7): that half is closed with the error, the other detached as lost. */
+  private overCredit(who: 'device' | 'hub'): void {
+    if (this.state === 'closed') return;
+    this.finish();
+    if (who === 'device') {
+      this.down.close(toDeviceError({ kind: 'transfer-limit' }));
+      this.up.close(toHubError({ kind: 'device-lost' }));
+    } else {
+      this.up.close(toHubError({ kind: 'transfer-limit' }));
+      this.down.close(toDeviceError({ kind: 'peer-lost' }));
+    }
   }
 
   private hubDetached(): void {
