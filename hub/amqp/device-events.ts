@@ -17,9 +17,9 @@ import type { Delivery, Message, Receiver } from 'rhea';
 import { resources } from '../auth/audience.js';
 import { HubError } from '../errors.js';
 import { partitionOf } from '../telemetry/partition.js';
-import { encodedSize, encodeStamped, type TelemetryOrigin } from '../telemetry/stamp.js';
+import { prepareTelemetry, type PreparedTelemetry, type TelemetryOrigin } from '../telemetry/stamp.js';
 import { toAmqpError } from './conditions.js';
-import { undecodable } from './rhea-hardening.js';
+import { rawBytes, undecodable } from './rhea-hardening.js';
 import type { Attach, HandlerFactory } from './link-handler.js';
 
 const TELEMETRY_CREDIT = 500;
@@ -63,22 +63,22 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
       };
       // rhea hands over raw bytes for message-format != 0, and a decoded message it cannot
       // encode again cannot be stored: both are refused alone, never failing a whole commit.
-      let size: number;
+      let prepared: PreparedTelemetry;
       try {
         if (Buffer.isBuffer(message)) throw new Error('message-format must be 0 (an AMQP message)');
         const failed = undecodable(message);
         if (failed) throw failed;
-        size = encodedSize(message);
+        prepared = prepareTelemetry(message, rawBytes(message));
       } catch (cause) {
         settle(new HubError('undecodable', `the message cannot be stored: ${(cause as Error).message}`, { cause }));
         return;
       }
-      if (size > services.limits.maxMessageBytes) {
-        settle(new HubError('message-too-large', `the message is ${size} bytes; IoT Hub takes at most ${services.limits.maxMessageBytes}`));
+      if (prepared.size > services.limits.maxMessageBytes) {
+        settle(new HubError('message-too-large', `the message is ${prepared.size} bytes; IoT Hub takes at most ${services.limits.maxMessageBytes}`));
         return;
       }
       services
-        .appendTelemetry({ partition, deviceId, enqueuedAt: services.now(), encode: (at) => encodeStamped(message, origin, at) })
+        .appendTelemetry({ partition, deviceId, enqueuedAt: services.now(), encode: (at) => prepared.encode(origin, at) })
         .then(() => settle(), (error: unknown) => settle(error));
     });
   },

@@ -52,7 +52,10 @@ export function sanitizeRemoteOpen(connection: unknown): void {
 // (reference/node-stack-notes.md), so the hub wraps that function; the wrapper only catches while
 // rhea is reading a hub socket (scopeDecodeGuard brackets rhea's 'data' listener), so other rhea
 // users in the same process keep rhea's behaviour. A caught failure becomes a marker message.
+// The same wrapper keeps each message's bytes as received (rawBytes), so stored telemetry can
+// keep them instead of rhea's re-encoding (telemetry/stamp.ts).
 const UNDECODABLE = Symbol('fogbridge.undecodable');
+const RAW = Symbol('fogbridge.raw-bytes');
 let hubInput = false;
 
 interface MessageCodec {
@@ -66,11 +69,15 @@ export function installDecodeGuard(): void {
   const decode = codec.decode.bind(codec);
   codec.decode = (buffer: Buffer) => {
     if (!hubInput) return decode(buffer);
+    let message: object;
     try {
-      return decode(buffer);
+      message = decode(buffer) as object;
     } catch (error) {
       return { [UNDECODABLE]: error instanceof Error ? error : new Error(String(error)) };
     }
+    // Not enumerable: spreads and JSON of the message do not carry it.
+    Object.defineProperty(message, RAW, { value: buffer, enumerable: false });
+    return message;
   };
   codec.__fogbridgeGuarded = true;
 }
@@ -84,4 +91,9 @@ export function scopeDecodeGuard(socket: NodeJS.EventEmitter): void {
 /** The decode error of a marker message, else undefined. */
 export function undecodable(message: unknown): Error | undefined {
   return typeof message === 'object' && message !== null ? (message as { [UNDECODABLE]?: Error })[UNDECODABLE] : undefined;
+}
+
+/** The bytes a message was decoded from, when rhea read it from a hub socket. */
+export function rawBytes(message: unknown): Buffer | undefined {
+  return typeof message === 'object' && message !== null ? (message as { [RAW]?: Buffer })[RAW] : undefined;
 }

@@ -86,6 +86,33 @@ test("the hub's annotations overwrite a device's spoofed ones; its own annotatio
   assert.equal(event!.message.application_properties, { unit: 'C' });
 });
 
+test('stored telemetry keeps the bytes of header, properties, application properties and body as sent', async () => {
+  const link = connection.open_sender({ target: { address: '/devices/mux-8/messages/events' } });
+  await next(link, 'sendable');
+  const sent = {
+    header: { durable: true },
+    message_id: rhea.types.wrap_uuid(Buffer.alloc(16, 0x5a)),
+    content_type: 'application/json',
+    delivery_annotations: { hop: 'dropped' },
+    message_annotations: { 'dt-subject': 'kept' },
+    application_properties: { 'IoThub-status': rhea.types.wrap_int(7), big: rhea.types.wrap_long(5), flag: true },
+    body: rhea.message.data_section(Buffer.from('{"t":1}')),
+  };
+  const bytes = rhea.message.encode(sent as never);
+  link.send(sent as never);
+  await next(link, 'accepted');
+  const [event] = byDevice('mux-8').filter((e) => e.message.content_type === 'application/json');
+  const stored = t.hub.telemetry.read(event!.partition, { by: 'sequence', sequenceNumber: event!.sequenceNumber, inclusive: true }, 1)[0]!.bytes;
+  for (const code of [0x70, 0x73, 0x74, 0x75]) {
+    const start = bytes.indexOf(Buffer.from([0x00, 0x53, code]));
+    const next = [0x71, 0x72, 0x73, 0x74, 0x75, 0x76].map((c) => bytes.indexOf(Buffer.from([0x00, 0x53, c]), start + 3)).filter((i) => i > start);
+    const section = bytes.subarray(start, next.length ? Math.min(...next) : bytes.length);
+    assert.ok(stored.includes(section), `section 0x${code.toString(16)} kept byte for byte`);
+  }
+  assert.not.ok(stored.includes(Buffer.from('dropped')));
+  assert.is(event!.message.message_annotations!['dt-subject'], 'kept');
+});
+
 test('a transfer with message-format 1 is rejected with decode-error and the link keeps working', async () => {
   const link = connection.open_sender({ target: { address: '/devices/mux-6/messages/events' } });
   await next(link, 'sendable');
