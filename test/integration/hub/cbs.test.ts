@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { Connection, EventContext } from 'rhea';
 import { createSasToken } from '../../../protocol/sas.js';
 import type { Device } from '../../../hub/store/registry.js';
-import { cbsClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
+import { cbsClient, next, rawClient, startTestHub, withRheaChatterMuted, type TestHub } from './helpers.js';
 
 let clock = Date.now();
 let t: TestHub;
@@ -134,15 +134,17 @@ test('disabling the device detaches its live telemetry link with unauthorized-ac
 });
 
 test('a sender that ignores its credit is detached with transfer-limit-exceeded', async () => {
-  const c = await connect();
-  const cbs = await cbsClient(c);
-  assert.is((await cbs.put(deviceToken('localhost'), 'n')).status, 200);
-  const link = c.open_sender({ target: { address: '/devices/cbs-dev/messages/events' } });
-  await next(link, 'sendable');
-  (link as unknown as { credit: number }).credit = 100_000; // lie to rhea: it now sends past the hub's 500
-  for (let i = 0; i < 1500; i++) link.send({ body: '' }); // under rhea's 2048-delivery session buffer
-  const ctx = await next<EventContext>(link, 'sender_error');
-  assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:link:transfer-limit-exceeded');
+  await withRheaChatterMuted(async () => {
+    const c = await connect();
+    const cbs = await cbsClient(c);
+    assert.is((await cbs.put(deviceToken('localhost'), 'n')).status, 200);
+    const link = c.open_sender({ target: { address: '/devices/cbs-dev/messages/events' } });
+    await next(link, 'sendable');
+    (link as unknown as { credit: number }).credit = 100_000; // lie to rhea: it now sends past the hub's 500
+    for (let i = 0; i < 1500; i++) link.send({ body: '' }); // under rhea's 2048-delivery session buffer
+    const ctx = await next<EventContext>(link, 'sender_error');
+    assert.is((ctx.sender!.error as { condition: string }).condition, 'amqp:link:transfer-limit-exceeded');
+  });
 });
 
 test('a put-token without a message-id is rejected; one whose body is not a string gets 400', async () => {

@@ -115,3 +115,17 @@ export async function cbsClient(connection: Connection): Promise<{ put(token: st
     },
   };
 }
+
+/** Runs `fn` with rhea's console chatter about peer misbehaviour (expected in that test) muted. */
+export async function withRheaChatterMuted<T>(fn: () => Promise<T>): Promise<T> {
+  const { error, warn } = console;
+  const chatter = /^(Received transfer when credit was|WARNING: (did not recognise|expected described))/;
+  console.error = (...args: unknown[]) => void (chatter.test(String(args[0])) || error(...args));
+  console.warn = (...args: unknown[]) => void (chatter.test(String(args[0])) || warn(...args));
+  try {
+    return await fn();
+  } finally {
+    console.error = error;
+    console.warn = warn;
+  }
+}
