@@ -98,6 +98,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       idleTimeoutMs: o.idleTimeoutMs,
       maxFrameSize: o.maxFrameSize,
       maxDeliveryBytes: o.maxDeliveryBytes,
+      openTimeoutMs: o.openTimeoutMs,
       tokenSweepMs: o.tokenSweepMs,
       onEvent: o.onEvent,
     });

@@ -30,6 +30,8 @@ export interface HubOptions {
   retentionSweepMs?: number;
   /** How often token expiry is checked (ms). Default 1 s. */
   tokenSweepMs?: number;
+  /** A connection must complete its AMQP open within this (ms) after TLS. Default 30 s. */
+  openTimeoutMs?: number;
   /** Idle-time-out the hub advertises (ms). Default 240 s, as IoT Hub. */
   idleTimeoutMs?: number;
   /** Largest AMQP frame peers may send (bytes, >= 512). Default 64 KB: bigger messages span frames. */
@@ -100,6 +102,7 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     retentionMs: positiveInt('retentionMs', o.retentionMs ?? 24 * 3600_000),
     retentionSweepMs: positiveInt('retentionSweepMs', o.retentionSweepMs ?? 60_000),
     tokenSweepMs: positiveInt('tokenSweepMs', o.tokenSweepMs ?? 1000),
+    openTimeoutMs: positiveInt('openTimeoutMs', o.openTimeoutMs ?? 30_000),
     idleTimeoutMs: positiveInt('idleTimeoutMs', o.idleTimeoutMs ?? 240_000),
     maxFrameSize: positiveInt('maxFrameSize', o.maxFrameSize ?? 65536, 512),
     maxDeliveryBytes: positiveInt('maxDeliveryBytes', o.maxDeliveryBytes ?? 1024 * 1024),

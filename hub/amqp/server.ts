@@ -33,6 +33,8 @@ export interface AmqpServerOptions {
   maxFrameSize: number;
   /** Largest delivery (all its frames) a peer may send; beyond it the connection is dropped. */
   maxDeliveryBytes: number;
+  /** A socket that has not opened its AMQP connection this long after connecting is closed. */
+  openTimeoutMs: number;
   /** How often token expiry is checked (ms). */
   tokenSweepMs: number;
   onEvent?(event: ServerEvent): void;
@@ -56,6 +58,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
   installDecodeGuard();
   const container = rhea.create_container({ id: o.containerId, autoaccept: false, credit_window: 0 } as never);
   const connections = new Map<Connection, HubConnection>();
+  const openDeadlines = new WeakMap<object, NodeJS.Timeout>();
   const report = (event: ServerEvent): void => o.onEvent?.(event);
   const remoteOf = (c: Connection | undefined): string => {
     const s = (c as unknown as { socket?: { remoteAddress?: string; remotePort?: number } } | undefined)?.socket;
@@ -65,6 +68,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
   container.on('connection_open', (ctx: EventContext) => {
     const amqp = ctx.connection;
     sanitizeRemoteOpen(amqp);
+    clearTimeout(openDeadlines.get((amqp as unknown as { socket: object }).socket));
     const hub = new HubConnection(amqp, o.now);
     connections.set(amqp, hub);
     report({ type: 'connection-opened', id: hub.id, remote: remoteOf(amqp) });
@@ -112,6 +116,14 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     // rhea has attached its own 'data' listener by now; the guard goes in front of it.
     server.on(transport === 'tls' ? 'secureConnection' : 'connection', (socket: Socket) => {
       scopeDecodeGuard(socket);
+      // rhea's idle timer starts only once AMQP is open: a peer that never opens would hold the
+      // socket forever (the TLS handshake has its own timeout, tls handshakeTimeout).
+      const deadline = setTimeout(() => {
+        report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `no AMQP open within ${o.openTimeoutMs} ms` });
+        socket.destroy();
+      }, o.openTimeoutMs);
+      openDeadlines.set(socket, deadline);
+      socket.once('close', () => clearTimeout(deadline));
       guardFrames(socket, { maxFrameSize: o.maxFrameSize, maxDeliveryBytes: o.maxDeliveryBytes }, ({ reason }) =>
         report({ type: 'connection-error', remote: `${socket.remoteAddress}:${socket.remotePort}`, error: `closed: ${reason}` }),
       );

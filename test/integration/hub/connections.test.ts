@@ -13,6 +13,7 @@ const retentions: number[] = [];
 test.before(async () => {
   t = await startTestHub({
     plainPort: 0,
+    openTimeoutMs: 300,
     now: () => clock,
     retentionMs: 60_000,
     retentionSweepMs: 20,
@@ -84,6 +85,13 @@ test('two thousand idle AMQP connections are held, then released with nothing le
   await client.open();
   await client.sendEvent(new DeviceMessage('still here'));
   await client.close();
+});
+
+test('a socket that never opens AMQP is closed after the open timeout', async () => {
+  const socket = tcpConnect({ host: 'localhost', port: t.hub.plainPort! });
+  socket.on('error', () => undefined);
+  await new Promise((resolve) => socket.once('connect', resolve));
+  await new Promise((resolve) => socket.once('close', resolve)); // the hub closes it (300 ms here)
 });
 
 test('retention deletes telemetry older than the retention period on its timer', async () => {
