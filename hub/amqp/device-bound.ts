@@ -18,6 +18,7 @@ import { HubError } from '../errors.js';
 import type { Settlement } from '../c2d/command-queues.js';
 import { toAmqpError } from './conditions.js';
 import type { Attach, HandlerFactory } from './link-handler.js';
+import { isAttachSent } from './rhea-links.js';
 
 export const deviceBoundHandler: HandlerFactory<'device-bound'> = (services) => {
   const active = new Map<string, Sender>();
@@ -50,7 +51,9 @@ export const deviceBoundHandler: HandlerFactory<'device-bound'> = (services) => 
 
       const unsettled = new Map<Delivery, Buffer>();
       const pump = (): void => {
-        while (link.is_open() && link.sendable()) {
+        // isAttachSent: a peer's attach + flow in one burst makes the link sendable before the
+        // hub's attach reply is written; a transfer then would name an unknown handle (§2.6.3).
+        while (isAttachSent(link) && link.is_open() && link.sendable()) {
           const command = commands.lockNext(deviceId);
           if (!command) return;
           unsettled.set(link.send(command.bytes, command.lockToken, 0), command.lockToken);
@@ -70,6 +73,7 @@ export const deviceBoundHandler: HandlerFactory<'device-bound'> = (services) => 
       const unsubscribe = commands.onAvailable((id) => {
         if (id === deviceId) pump();
       });
+      setImmediate(pump); // after the attach answer is written: credit may have come with the attach
       connection.track(link, () => {
         held.release();
         unsubscribe();

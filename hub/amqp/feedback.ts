@@ -12,6 +12,7 @@ import { HubError } from '../errors.js';
 import { feedbackMessage } from './c2d-message.js';
 import { toAmqpError } from './conditions.js';
 import type { Attach, HandlerFactory } from './link-handler.js';
+import { isAttachSent } from './rhea-links.js';
 
 function tagOf(id: number): Buffer {
   const tag = Buffer.alloc(8);
@@ -32,7 +33,9 @@ export const feedbackHandler: HandlerFactory<'feedback'> = (services) => ({
 
     const unsettled = new Map<Delivery, number>();
     const pump = (): void => {
-      while (link.is_open() && link.sendable()) {
+      // isAttachSent: a peer's attach + flow in one burst makes the link sendable before the
+        // hub's attach reply is written; a transfer then would name an unknown handle (§2.6.3).
+        while (isAttachSent(link) && link.is_open() && link.sendable()) {
         const batch = feedback.take();
         if (!batch) return;
         unsettled.set(link.send(feedbackMessage(services.name, batch), tagOf(batch.id), 0), batch.id);
@@ -50,6 +53,7 @@ export const feedbackHandler: HandlerFactory<'feedback'> = (services) => ({
     link.on('released', outcome('retry'));
     link.on('modified', outcome('retry'));
     const unsubscribe = feedback.onAvailable(pump);
+    setImmediate(pump); // after the attach answer is written: credit may have come with the attach
     connection.track(link, () => {
       held.release();
       unsubscribe();

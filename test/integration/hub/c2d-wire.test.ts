@@ -1,6 +1,6 @@
 // C2D and feedback on the wire, with raw rhea clients where the SDKs hide the detail (issue 3
 // items 7-8; reference/iot-hub-amqp.md §4.3, §5.1-5.3): delivery tags, `to`, takeover, refusals,
-// link loss, feedback redelivery and its message format. The device SDK reports a detached C2D
+// link loss, feedback redelivery and its message format, credit granted with the attach. The device SDK reports a detached C2D
 // link only as a logged transport error and does not attach again, so a taken-over SDK receiver
 // stays down (why the hub answers a takeover with amqp:link:stolen, amqp/device-bound.ts).
 import { test } from 'uvu';
@@ -65,6 +65,21 @@ function receiveInto(receiver: Receiver): AsyncQueue<Received> {
   const queue = new AsyncQueue<Received>();
   receiver.on('message', (ctx: EventContext) => queue.push({ message: ctx.message!, delivery: ctx.delivery! }));
   return queue;
+}
+
+/**
+ * A receiver whose attach and first credit leave in one write, so the hub sees credit before it has
+ * answered the attach. Records the order of the attach reply, transfers and connection errors (a
+ * transfer before the reply names a handle rhea does not know: "Invalid handle").
+ */
+function burstReceiver(connection: Connection, address: string): { messages: AsyncQueue<Received>; events: string[] } {
+  const events: string[] = [];
+  connection.on('error', () => events.push('connection error'));
+  const receiver = connection.open_receiver({ source: { address }, autoaccept: false, credit_window: 0 });
+  receiver.add_credit(1);
+  receiver.on('receiver_open', () => events.push('attach reply'));
+  receiver.on('message', () => events.push('transfer'));
+  return { messages: receiveInto(receiver), events };
 }
 
 async function deviceReceiver(deviceId: string): Promise<{ receiver: Receiver; messages: AsyncQueue<Received>; connection: Connection }> {
@@ -154,6 +169,17 @@ test('a device SDK receiver is taken over by a new receiver, which gets the next
   await client.close();
 });
 
+test('a device receiver granting credit with its attach gets the waiting command only after the attach reply', async () => {
+  t.hub.registry.addDevice('wire-burst');
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-burst'), message_id: 'b1', body: 'x' }), 'accepted');
+  const burst = burstReceiver(await connectAs({ device: 'wire-burst' }), '/devices/wire-burst/messages/devicebound');
+  const { message, delivery } = await burst.messages.next(5000, 'the waiting command');
+  assert.is(message.message_id, 'b1');
+  assert.equal(burst.events, ['attach reply', 'transfer']);
+  delivery.accept();
+});
+
 test('an unsettled command returns to the queue without counting when its receiver goes', async () => {
   t.hub.registry.addDevice('wire-loss');
   const sender = await serviceSender();
@@ -195,9 +221,11 @@ test('feedback carries the documented format, and an unsettled batch is redelive
   firstConnection.close(); // unsettled
   await closed;
 
-  const second = (await connectAs('service')).open_receiver({ source: { address: '/messages/serviceBound/feedback' }, autoaccept: false });
-  const again = await receiveInto(second).next(5000, 'the redelivered batch');
+  // The next receiver grants credit with its attach: the waiting batch follows the attach reply.
+  const second = burstReceiver(await connectAs('service'), '/messages/serviceBound/feedback');
+  const again = await second.messages.next(5000, 'the redelivered batch');
   assert.equal(again.message.body, batch.message.body);
+  assert.equal(second.events, ['attach reply', 'transfer']);
   again.delivery.accept();
   again.delivery.accept(); // a duplicate disposition is harmless
 });
