@@ -87,8 +87,15 @@ export class Registry {
     return device;
   }
 
+  /** Removes the device and its C2D queue in one transaction: a device added again under the same
+   *  id is a new generation and must not receive the old one's commands. */
   removeDevice(id: string): void {
-    if (this.db.prepare(`DELETE FROM devices WHERE id = ?`).run(id).changes === 0) throw notFound(id);
+    const removed = this.db.transaction(() => {
+      if (this.db.prepare(`DELETE FROM devices WHERE id = ?`).run(id).changes === 0) return false;
+      this.db.prepare(`DELETE FROM c2d_messages WHERE device_id = ?`).run(id);
+      return true;
+    })();
+    if (!removed) throw notFound(id);
   }
 
   setStatus(id: string, status: DeviceStatus): Device {

@@ -41,7 +41,7 @@ function setup(overrides: Partial<C2dOptions> = {}) {
     feedbackStore.formBatch(1000, clock);
     return feedbackStore.batches().flatMap((b) => decodeFeedback(b.body).map((r) => `${r.originalMessageId}:${r.statusCode}`));
   };
-  return { queues, feedback, feedbackStore, command, feedbackRecords, advance: (ms: number) => (clock += ms), close: () => (feedback.close(), db.close()) };
+  return { registry, queues, feedback, feedbackStore, command, feedbackRecords, advance: (ms: number) => (clock += ms), close: () => (feedback.close(), db.close()) };
 }
 
 test('commands go out oldest first, each locked once, with a 16-byte lock token', async () => {
@@ -111,6 +111,20 @@ test('expired commands are dead-lettered as Expired by delivery and by the sweep
   s.advance(4000);
   assert.is(s.queues.lockNext('d1'), undefined);
   assert.equal(s.feedbackRecords(), ['swept:Expired', 'late:Expired']);
+  s.close();
+});
+
+test('removing a device empties its queue: the device added again under the same id gets none of the old commands', async () => {
+  const s = setup();
+  await s.queues.enqueue(s.command('old-1'));
+  await s.queues.enqueue(s.command('old-2'));
+  const locked = s.queues.lockNext('d1')!;
+  s.registry.removeDevice('d1');
+  s.registry.addDevice('d1');
+  assert.is(s.queues.lockNext('d1'), undefined);
+  assert.is(s.queues.settle(locked.lockToken, 'complete'), false, 'the old lock settles nothing');
+  await s.queues.enqueue(s.command('new'));
+  assert.is(s.queues.lockNext('d1')?.messageId, 'new');
   s.close();
 });
 
