@@ -7,14 +7,17 @@ import { ConfigError, ConfigFileError, formatWarning } from './config/errors.js'
 import { formatPlan } from './config/format.js';
 import { parseConfig } from './config/load.js';
 import { toGatewayPlan, type GatewayPlan } from './config/to-options.js';
+import { startGateway } from './router/index.js';
+import { planLogger } from './router/log.js';
 
-const USAGE = `usage: fogbridge gateway --config <file> --check
+const USAGE = `usage: fogbridge gateway --config <file> [--check]
 
 The transparent TLS gateway. Reads a qdrouterd 1.x configuration file (the JSON form when the
 name ends in .json); 0.6-era spellings such as addr, role: on-demand, dir and cert-db are read
 with a warning saying what they mean today. See gateway/README.md for every entity and attribute.
 
   --config <file>   the configuration file (also --config=<file>)
+  (no --check)      run the gateway until SIGINT or SIGTERM; logs go to stderr
   --check           validate the file, read the certificates and secrets it names, print the
                     warnings and the effective configuration; exit 0 if it is valid, 1 if not
   --help            this text`;
@@ -73,10 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`fogbridge gateway: --config <file> is required\n\n${USAGE}`);
     return 2;
   }
-  if (!args.check) {
-    console.error('fogbridge gateway: this build validates configurations only; run it with --check (the link-routing engine is started from gateway/router)');
-    return 2;
-  }
+  if (!args.check) return run(args.config);
   try {
     const { plan, warnings } = loadPlan(args.config);
     for (const w of warnings) console.log(`warning: ${w}`);
@@ -88,4 +88,31 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`fogbridge gateway: ${error.message}`);
     return 1;
   }
+}
+
+/** Runs the gateway until SIGINT or SIGTERM. A bad config exits 1 before anything starts. */
+async function run(configFile: string): Promise<number> {
+  let loaded: { plan: GatewayPlan; warnings: string[] };
+  try {
+    loaded = loadPlan(configFile);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`fogbridge gateway: ${error.message}`);
+    return 1;
+  }
+  for (const w of loaded.warnings) console.error(`warning: ${w}`);
+  const log = planLogger(loaded.plan.logLevels, (line) => process.stderr.write(`${line}\n`), Date.now);
+  let gateway;
+  try {
+    gateway = await startGateway(loaded.plan, { log });
+  } catch (error) {
+    console.error(`fogbridge gateway: cannot start: ${(error as Error).message}`);
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await gateway.close();
+  return 0;
 }

@@ -256,11 +256,16 @@ export function decodeChecked(bytes: Buffer): Message | undefined {
   }
 }
 
-/** Drop a connection's socket at once (shutdown, or after a framing error was reported). */
+/**
+ * Drop a connection's socket at once (shutdown). rhea learns of a socket's end only from 'end' or
+ * 'error', which destroy() does not emit, so its own disconnect is run too: that clears its
+ * heartbeat timers (which would keep the process alive) and emits 'disconnected'.
+ */
 export function destroySocket(c: Connection): void {
-  const socket = (c as unknown as { socket?: { destroy?(): void; end?(): void } }).socket;
-  if (socket?.destroy) socket.destroy();
-  else socket?.end?.();
+  const internals = c as unknown as { socket?: { destroy?(): void; end?(): void }; _disconnected?(): void };
+  if (internals.socket?.destroy) internals.socket.destroy();
+  else internals.socket?.end?.();
+  internals._disconnected?.();
 }
 
 /** Whether a delivery of ours has gone out on the wire (rhea keeps unsent ones queued per session). */

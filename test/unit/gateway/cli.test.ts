@@ -82,13 +82,13 @@ test('a bad config exits 1 with file, line and the fix; a missing file exits 1',
   }
 });
 
-test('usage: --help exits 0; no --config, an unknown option or no --check exit 2 and say why', async () => {
+test('usage: --help exits 0; no --config or an unknown option exit 2 and say why; running with a missing file exits 1 before starting', async () => {
   assert.is((await run(['--help'])).code, 0);
   assert.ok((await run([])).err.includes('--config <file> is required'));
   assert.ok((await run(['--config', 'x', '--frob'])).err.includes("unknown option '--frob'"));
   const noCheck = await run(['--config', 'x']);
-  assert.is(noCheck.code, 2);
-  assert.ok(noCheck.err.includes('run it with --check'));
+  assert.is(noCheck.code, 1);
+  assert.ok(noCheck.err.includes('x: cannot read the configuration file'));
 });
 
 test('the plan folds each sslProfile into its user, reads PEM and passwords through PlanIo, and routes as configured', () => {
