@@ -58,8 +58,13 @@ export class FakeHub {
     }
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = this.container.listen({ transport: 'tls', host: '127.0.0.1', port, key: this.key, cert: this.cert, tcp_no_delay: true, credit_window: 0, autoaccept: false, treat_modified_as_released: false } as never) as unknown as Server;
+  /** The hub's certificate and key (SAN localhost, 127.0.0.1, ::1), e.g. for a TLS listener in a test. */
+  get identity(): { key: string; cert: string } {
+    return { key: this.key, cert: this.cert };
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    this.server = this.container.listen({ transport: 'tls', host, port, key: this.key, cert: this.cert, tcp_no_delay: true, credit_window: 0, autoaccept: false, treat_modified_as_released: false } as never) as unknown as Server;
     this.server.on('secureConnection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

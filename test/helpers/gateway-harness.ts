@@ -71,10 +71,11 @@ export class DeviceClient {
 
   private constructor(readonly connection: Connection) {}
 
-  static async connect(port: number, containerId: string): Promise<DeviceClient> {
+  static async connect(port: number, containerId: string, tls?: { ca: string }): Promise<DeviceClient> {
     const container = rhea.create_container({ id: containerId });
     container.on('error', () => undefined);
-    const connection = container.connect({ host: '127.0.0.1', port, reconnect: false, tcp_no_delay: true } as never);
+    const transport = tls ? { transport: 'tls', host: 'localhost', ca: tls.ca } : { host: '127.0.0.1' };
+    const connection = container.connect({ ...transport, port, reconnect: false, tcp_no_delay: true } as never);
     for (const e of ['connection_error', 'sender_error', 'receiver_error', 'protocol_error', 'disconnected']) connection.on(e, () => undefined);
     await once(connection, 'connection_open');
     return new DeviceClient(connection);
