@@ -100,6 +100,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       maxDeliveryBytes: o.maxDeliveryBytes,
       openTimeoutMs: o.openTimeoutMs,
       tokenSweepMs: o.tokenSweepMs,
+      limits: { maxSessions: o.maxSessionsPerConnection, maxLinks: o.maxLinksPerConnection, maxTokens: o.maxTokensPerConnection },
       onEvent: o.onEvent,
     });
   } catch (error) {

@@ -41,6 +41,15 @@ export interface HubOptions {
   maxDeliveryBytes?: number;
   /** D2C message size limit (bytes). Default 256 KB (§7). */
   maxMessageBytes?: number;
+  /** Sessions one connection may have open; more are ended with amqp:resource-limit-exceeded.
+   *  Default 1000 (a gateway opens one upstream session per device connection, up to 900). */
+  maxSessionsPerConnection?: number;
+  /** Links one connection may have attached; more are refused with amqp:resource-limit-exceeded.
+   *  Default 4000 (a multiplexing gateway carries ~1000 devices × telemetry + C2D links). */
+  maxLinksPerConnection?: number;
+  /** Distinct token audiences one connection may hold; more get CBS status 403. Default 1000
+   *  (IoT Hub allows about 1000 tokens per connection, reference/qdrouterd.md §multiplexing). */
+  maxTokensPerConnection?: number;
   /** Largest group-commit batch. Default 1000. */
   maxCommitBatch?: number;
   /** C2D commands and feedback: lock, delivery count, queue depth, TTL, batching (c2d/options.ts). */
@@ -107,6 +116,9 @@ export function resolveHubOptions(o: HubOptions): ResolvedHubOptions {
     maxFrameSize: positiveInt('maxFrameSize', o.maxFrameSize ?? 65536, 512),
     maxDeliveryBytes: positiveInt('maxDeliveryBytes', o.maxDeliveryBytes ?? 1024 * 1024),
     maxMessageBytes: positiveInt('maxMessageBytes', o.maxMessageBytes ?? 256 * 1024),
+    maxSessionsPerConnection: positiveInt('maxSessionsPerConnection', o.maxSessionsPerConnection ?? 1000),
+    maxLinksPerConnection: positiveInt('maxLinksPerConnection', o.maxLinksPerConnection ?? 4000),
+    maxTokensPerConnection: positiveInt('maxTokensPerConnection', o.maxTokensPerConnection ?? 1000),
     maxCommitBatch: positiveInt('maxCommitBatch', o.maxCommitBatch ?? 1000),
     c2d: resolveC2dOptions(o.c2d, (option, message) => {
       throw new HubOptionsError(`c2d.${option}`, message);

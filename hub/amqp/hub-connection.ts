@@ -3,11 +3,19 @@
 //
 // Contract: `track(link, cleanup)` runs `cleanup` exactly once, when the peer detaches the link,
 // the hub closes it, or the connection ends (rhea sends no link event when a socket drops).
+// Limits (rhea has none): `admitSession` / `admitLink` count what is open and say no beyond
+// `ConnectionLimits`; the token limit is the AuthContext's.
 import type { Connection, Sender, Session } from 'rhea';
 import { AuthContext } from '../auth/auth-context.js';
 import type { Link } from './rhea-links.js';
 
 let counter = 0;
+
+export interface ConnectionLimits {
+  maxSessions: number;
+  maxLinks: number;
+  maxTokens: number;
+}
 
 export class HubConnection {
   readonly id: string;
@@ -15,10 +23,28 @@ export class HubConnection {
   private readonly cbsReplyLinks = new Set<Sender>();
   private readonly cleanups = new Set<() => void>();
   private ended = false;
+  private sessions = 0;
+  private links = 0;
 
-  constructor(readonly amqp: Connection, now: () => number) {
+  constructor(readonly amqp: Connection, now: () => number, private readonly limits: ConnectionLimits) {
     this.id = `${amqp.container_id ?? 'peer'}#${++counter}`;
-    this.auth = new AuthContext(now);
+    this.auth = new AuthContext(now, limits.maxTokens);
+  }
+
+  /** Counts a session the peer began until it ends; false when the connection holds the most it may. */
+  admitSession(session: Session): boolean {
+    if (this.sessions >= this.limits.maxSessions) return false;
+    this.sessions++;
+    session.once('session_close', () => this.sessions--);
+    return true;
+  }
+
+  /** Counts a link the peer attached until it goes; false when the connection holds the most it may. */
+  admitLink(link: Link): boolean {
+    if (this.links >= this.limits.maxLinks) return false;
+    this.links++;
+    this.track(link, () => this.links--);
+    return true;
   }
 
   get isOpen(): boolean {

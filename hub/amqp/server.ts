@@ -9,7 +9,7 @@
 // - Server-created receivers get no credit and no auto-accept (link-handler.ts contract).
 import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { HubConnection } from './hub-connection.js';
+import { HubConnection, type ConnectionLimits } from './hub-connection.js';
 import { HubError } from '../errors.js';
 import { toAmqpError } from './conditions.js';
 import { guardFrames } from './frame-guard.js';
@@ -37,6 +37,8 @@ export interface AmqpServerOptions {
   openTimeoutMs: number;
   /** How often token expiry is checked (ms). */
   tokenSweepMs: number;
+  /** Sessions, links and tokens one connection may hold. */
+  limits: ConnectionLimits;
   onEvent?(event: ServerEvent): void;
 }
 
@@ -69,7 +71,7 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
     const amqp = ctx.connection;
     sanitizeRemoteOpen(amqp);
     clearTimeout(openDeadlines.get((amqp as unknown as { socket: object }).socket));
-    const hub = new HubConnection(amqp, o.now);
+    const hub = new HubConnection(amqp, o.now, o.limits);
     connections.set(amqp, hub);
     report({ type: 'connection-opened', id: hub.id, remote: remoteOf(amqp) });
     const socket = (amqp as unknown as { socket: NodeJS.EventEmitter }).socket;
@@ -82,11 +84,19 @@ export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer>
   const onAttach = (ctx: EventContext): void => {
     const link = (ctx.sender ?? ctx.receiver) as Sender | Receiver;
     const hub = connections.get(ctx.connection);
-    if (hub) dispatchAttach(o.routes, link, hub);
-    else link.close(toAmqpError(new HubError('internal', 'link attached before the connection was open')));
+    if (!hub) link.close(toAmqpError(new HubError('internal', 'link attached before the connection was open')));
+    else if (!hub.admitLink(link)) link.close(toAmqpError(new HubError('resource-limit', `a connection may hold ${o.limits.maxLinks} links`)));
+    else dispatchAttach(o.routes, link, hub);
   };
   container.on('sender_open', onAttach);
   container.on('receiver_open', onAttach);
+  // rhea has already answered the peer's begin: ending it with the error refuses the session.
+  container.on('session_open', (ctx: EventContext) => {
+    const hub = connections.get(ctx.connection);
+    if (hub && !hub.admitSession(ctx.session!)) {
+      ctx.session!.close(toAmqpError(new HubError('resource-limit', `a connection may hold ${o.limits.maxSessions} sessions`)));
+    }
+  });
   // Peer-caused failures end that connection only; with no listener rhea would throw them.
   const peerError = (ctx: EventContext | Error): void => {
     const c = (ctx as EventContext).connection;

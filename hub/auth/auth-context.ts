@@ -7,6 +7,7 @@
 // Contract: single-threaded, no I/O. `sweep(nowMs)` is called by the server's timer; it expires
 // grants and calls each lost dependent's `onLost` exactly once.
 import { audienceCovers } from '../../protocol/sas.js';
+import { HubError } from '../errors.js';
 import type { Right } from '../store/registry.js';
 
 export interface Grant {
@@ -27,9 +28,14 @@ export class AuthContext {
   private readonly grants = new Map<string, Grant>();
   private readonly dependents = new Set<Dependent>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => number, private readonly maxTokens = Infinity) {}
 
+  /** Anchors (or renews) the token for its audience; a new audience beyond `maxTokens` → HubError('resource-limit'). */
   anchor(grant: Grant): void {
+    if (!this.grants.has(grant.audience) && this.grants.size >= this.maxTokens) {
+      this.dropExpired();
+      if (this.grants.size >= this.maxTokens) throw new HubError('resource-limit', `this connection holds ${this.maxTokens} tokens, the most it may: open another connection`);
+    }
     this.grants.set(grant.audience, grant);
   }
 
@@ -68,13 +74,17 @@ export class AuthContext {
   }
 
   sweep(): void {
-    const now = this.now();
-    for (const [audience, g] of this.grants) if (g.expiresAt <= now) this.grants.delete(audience);
+    this.dropExpired();
     for (const d of [...this.dependents]) {
       if (this.authorize(d.resource, d.right) && d.stillValid()) continue;
       this.dependents.delete(d);
       d.onLost();
     }
+  }
+
+  private dropExpired(): void {
+    const now = this.now();
+    for (const [audience, g] of this.grants) if (g.expiresAt <= now) this.grants.delete(audience);
   }
 
   get tokenCount(): number {
