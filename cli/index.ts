@@ -14,6 +14,8 @@ export const COMMANDS: Record<string, Command> = {
   envelope: { summary: 'encrypt or decrypt a payload envelope (xtea-cbc-cts, tea-cbc, xtea-cbc, xxtea, secretbox, none)', load: () => import('./envelope.js') },
   gateway: { summary: 'the transparent TLS gateway: --check validates a qdrouterd-format config and prints the plan', load: () => import('../gateway/cli.js') },
   hub: { summary: 'the local IoT hub (AMQP over TLS, SQLite) that the Azure IoT and Event Hubs SDKs accept; hub device ... manages devices', load: () => import('../hub/cli.js') },
+  monitor: { summary: 'print every telemetry message of an Event Hub-compatible endpoint as JSON lines (decrypts with --keys, resumes with --checkpoint)', load: () => import('../hub/service/monitor-cli.js') },
+  command: { summary: 'send a cloud-to-device command (sealed with --key) and print its feedback record', load: () => import('../hub/service/command-cli.js') },
 };
 
 function usage(): string {

@@ -1,0 +1,96 @@
+// One AMQP connection as an external service application opens it (reference/iot-hub-amqp.md
+// §1.1): TLS to host:port with SNI = host (Node's default roots, or `ca` instead), open.hostname
+// = host; SASL ANONYMOUS with the key name as username for the Event Hubs endpoint (as
+// core-amqp), no SASL for the IoT Hub service endpoint (as azure-iothub); plain TCP only when an
+// Event Hubs connection string says UseDevelopmentEmulator=true (§1.3). rhea's reconnect is off:
+// the clients own their retries. Resolves once the AMQP open has been answered.
+import { randomUUID } from 'node:crypto';
+import rhea, { type Connection, type ConnectionOptions, type EventContext } from 'rhea';
+import { fromAmqpError, fromSocketError, ServiceError } from './service-error.js';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** false only for UseDevelopmentEmulator=true. */
+  tls: boolean;
+  /** PEM of CA certificates to trust instead of Node's default roots. */
+  ca?: string | Uint8Array;
+  /** SASL ANONYMOUS with this name (core-amqp sends the key name); omitted: no SASL layer. */
+  saslUsername?: string;
+  /** Connect + TLS + AMQP open must finish within this (default 30 s). */
+  timeoutMs?: number;
+}
+
+export function describeTarget(o: Pick<ConnectOptions, 'host' | 'port' | 'tls'>): string {
+  return `${o.tls ? 'amqps' : 'amqp'}://${o.host}:${o.port}`;
+}
+
+export function openConnection(o: ConnectOptions): Promise<Connection> {
+  const target = describeTarget(o);
+  const container = rhea.create_container({ id: randomUUID() });
+  const connection = container.connect({
+    host: o.host,
+    port: o.port,
+    hostname: o.host,
+    ...(o.tls ? { transport: 'tls', servername: o.host, ...(o.ca ? { ca: o.ca } : {}) } : {}),
+    ...(o.saslUsername ? { username: o.saslUsername } : {}),
+    reconnect: false,
+    tcp_no_delay: true,
+    idle_time_out: 60_000,
+  } as unknown as ConnectionOptions);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new ServiceError('timeout', `no AMQP open from ${target} within ${(o.timeoutMs ?? 30_000) / 1000} s: is that an AMQP port?`)), o.timeoutMs ?? 30_000);
+    const fail = (error: ServiceError): void => {
+      cleanup();
+      closeQuietly(connection);
+      reject(error);
+    };
+    const onOpen = (): void => {
+      cleanup();
+      resolve(connection);
+    };
+    const onDisconnected = (ctx: EventContext): void => fail(fromSocketError(ctx.error ?? connection.error, target));
+    const onError = (ctx: EventContext): void => fail(fromAmqpError(ctx.connection.error, `${target} closed the connection`));
+    function cleanup(): void {
+      clearTimeout(timer);
+      connection.removeListener('connection_open', onOpen);
+      connection.removeListener('disconnected', onDisconnected);
+      connection.removeListener('connection_error', onError);
+    }
+    connection.once('connection_open', onOpen);
+    connection.once('disconnected', onDisconnected);
+    connection.once('connection_error', onError);
+  });
+}
+
+/** Closes without waiting and without throwing; a connection whose socket is gone is dropped. */
+export function closeQuietly(connection: Connection): void {
+  try {
+    connection.removeAllListeners();
+    connection.on('error', () => undefined);
+    connection.on('disconnected', () => undefined);
+    if (connection.is_open()) connection.close();
+    else (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+  } catch {
+    // already gone
+  }
+}
+
+/** Resolves when the connection has closed (or at once if it is not open). */
+export function closeConnection(connection: Connection, timeoutMs = 2000): Promise<void> {
+  if (!connection.is_open()) {
+    closeQuietly(connection);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      closeQuietly(connection);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    connection.once('connection_close', done);
+    connection.once('disconnected', done);
+    connection.close();
+  });
+}
