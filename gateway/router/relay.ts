@@ -3,14 +3,15 @@
 // device -> hub, 'out' links as hub -> device. qdrouterd.md §2.3:
 //  - bytes are forwarded undecoded with their delivery tag and message-format (DESIGN 2);
 //  - credit comes only from the receiving peer and is mirrored: the receiver offers its peer
-//    exactly the sender's credit minus what is queued here (AMQP 1.0 §2.6.7); drain is relayed
-//    both ways (the receiver's peer drains first, then the sender reports drained);
+//    exactly the sender's credit minus what is queued here (AMQP 1.0 §2.6.7), capped by the room
+//    left in rhea's session buffers; drain is relayed both ways (the receiver's peer drains
+//    first, then the sender reports drained);
 //  - outcomes and settlement travel back unchanged; the incoming delivery stays unsettled until
 //    the far peer settles (node-stack-notes.md); pre-settled deliveries pass pre-settled;
 //  - an aborted transfer (AMQP 1.0 §2.7.5) is dropped here: nothing had gone out yet.
 import type { Delivery, Receiver, Sender } from 'rhea';
 import {
-  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, reportDrained, remoteOutcome, sendRaw, senderCredit, senderDraining, setReceiverDrain,
+  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, reportDrained, remoteOutcome, sendRaw, senderCredit, senderDraining, sessionRoom, setReceiverDrain,
 } from './rhea-internals.js';
 
 const OUTCOME_EVENTS = ['accepted', 'rejected', 'released', 'modified', 'settled'] as const;
@@ -68,7 +69,8 @@ export class Relay {
 
   private mirrorCredit(): void {
     this.queued = this.queued.filter((d) => !isTransferred(d));
-    const want = senderCredit(this.sender) - this.queued.length;
+    // Never more than rhea's session buffers on either side can still hold (sessionRoom).
+    const want = Math.min(senderCredit(this.sender) - this.queued.length, sessionRoom(this.sender), sessionRoom(this.receiver));
     const have = receiverCredit(this.receiver);
     if (want > have) this.receiver.add_credit(want - have);
   }
@@ -79,6 +81,9 @@ export class Relay {
     if (event !== 'settled') this.counts[event]++;
     if (event !== 'settled' && outgoing.remote_settled) return; // 'settled' follows in the same turn
     incoming.update(outgoing.remote_settled, remoteOutcome(outgoing));
-    if (outgoing.remote_settled) this.inFlight.delete(outgoing);
+    if (outgoing.remote_settled) {
+      this.inFlight.delete(outgoing);
+      this.mirrorCredit(); // settled deliveries free session room, which may have held credit back
+    }
   }
 }

@@ -127,3 +127,13 @@ export function decodeChecked(bytes: Buffer): Message | undefined {
     return undefined;
   }
 }
+
+/**
+ * Free delivery slots in the link's session buffer (rhea keeps at most 2048 unsettled deliveries
+ * per session and direction and throws when one more arrives or is sent), so that mirrored credit
+ * never lets a peer overflow it.
+ */
+export function sessionRoom(l: Receiver | Sender): number {
+  const session = l.session as unknown as { incoming: { deliveries: { available(): number } }; outgoing: { deliveries: { available(): number } } };
+  return (l.is_receiver() ? session.incoming : session.outgoing).deliveries.available();
+}

@@ -79,4 +79,18 @@ test("a device receiver's credit reaches the hub unchanged, and its drain is rel
   }
 });
 
+test("GIVEN a hub granting 5000 credits THEN the device is offered no more than rhea's session buffer holds (2048)", async () => {
+  const h = await harness({ hub: { initialCredit: 5000 } });
+  try {
+    const device = await h.device('dev-A');
+    await device.putToken('A');
+    const s = await device.attachSender('devices/A/messages/events');
+    if (!s.ok) throw new Error(s.description);
+    if (creditOf(s.link) === 0) await nextEvent(s.link, 'sendable');
+    assert.is(creditOf(s.link), 2048);
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();
