@@ -58,4 +58,26 @@ test('WHEN the hub comes back THEN the device re-attaches on the same connection
   }
 });
 
+test("WHEN a device's connection drops with commands in doubt THEN the hub's half is detached with qd:routed-link-lost and the commands come back modified (delivery-failed)", async () => {
+  const h = await harness();
+  try {
+    const device = await h.device('dev-A');
+    await device.putToken('A');
+    const r = await device.attachReceiver('devices/A/messages/devicebound', { credit_window: 5, autoaccept: false });
+    if (!r.ok) throw new Error(r.description);
+    const hubSender = await h.hub.senderFor('devices/A/messages/devicebound');
+    const outcomes = new AsyncQueue<string>();
+    hubSender.on('modified', (c) => outcomes.push(`modified:${(c.delivery!.remote_state as { delivery_failed?: boolean }).delivery_failed}`));
+    const detached = new Promise<string>((resolve) => hubSender.on('sender_close', () => resolve(String((hubSender.error as { condition?: string } | undefined)?.condition))));
+    const delivered = new Promise((resolve) => r.link.once('message', resolve));
+    hubSender.send({ body: 'in doubt' });
+    await delivered;
+    (device.connection as unknown as { socket: { destroy(): void } }).socket.destroy();
+    assert.is(await outcomes.next(), 'modified:true');
+    assert.is(await detached, 'qd:routed-link-lost');
+  } finally {
+    await h.close();
+  }
+});
+
 test.run();
