@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import rhea, { type Connection, type EventContext, type Receiver, type Sender } from 'rhea';
 import { c2dToAddress } from '../../protocol/address.js';
-import { parseIotHubConnectionString } from '../../protocol/connection-string.js';
+import { ConnectionStringError, parseIotHubConnectionString } from '../../protocol/connection-string.js';
 import { decodeFeedback, type FeedbackAck, type FeedbackRecord } from '../../protocol/feedback.js';
 import { closeConnection, describeTarget, openConnection } from './amqp-connect.js';
 import { FeedbackWaiters } from './feedback-waiters.js';
@@ -68,7 +68,7 @@ export class C2dClient {
   static async open(o: C2dClientOptions): Promise<C2dClient> {
     const c = parseIotHubConnectionString(o.connectionString);
     if (c.kind !== 'service' || (c.sharedAccessKey === undefined && c.sharedAccessSignature === undefined)) {
-      throw new ServiceError('rejected', 'the connection string is a device string: use a service policy string (HostName=…;SharedAccessKeyName=service;SharedAccessKey=…)');
+      throw new ConnectionStringError('bad-field', 'the connection string is a device string: use a service policy string (HostName=…;SharedAccessKeyName=service;SharedAccessKey=…)');
     }
     const now = o.now ?? Date.now;
     const tokenSeconds = o.tokenSeconds ?? 3600;
