@@ -13,6 +13,7 @@ import { ConnectionStringError, parseIotHubConnectionString } from '../../protoc
 import { decodeFeedback, type FeedbackAck, type FeedbackRecord } from '../../protocol/feedback.js';
 import { closeConnection, describeTarget, openConnection } from './amqp-connect.js';
 import { FeedbackWaiters } from './feedback-waiters.js';
+import { renewEveryMs } from './event-hub-reader.js';
 import { bodyBytes } from './received-event.js';
 import { opened, putToken, RequestLink } from './request-link.js';
 import { serviceToken } from './service-token.js';
@@ -53,7 +54,7 @@ export class C2dClient {
     renew: () => Promise<void>,
     tokenSeconds: number,
   ) {
-    this.#renewal = setInterval(() => void renew().catch((e: unknown) => this.#waiters.failAll(e as Error)), tokenSeconds * 750);
+    this.#renewal = setInterval(() => void renew().catch((e: unknown) => this.#waiters.failAll(e as Error)), renewEveryMs(tokenSeconds));
     this.#renewal.unref();
     const lost = (error: ServiceError): void => {
       cbs.failAll(error);

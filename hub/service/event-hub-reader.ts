@@ -33,7 +33,13 @@ export interface EventHubReaderOptions {
   onStatus?: (status: ReaderStatus) => void;
 }
 
-export type ReaderStatus = { state: 'connected'; partitionIds: string[] } | { state: 'reconnecting'; attempt: number; delayMs: number; error: ServiceError };
+export type ReaderStatus =
+  | { state: 'connected'; partitionIds: string[] }
+  | { state: 'renewed' }
+  | { state: 'reconnecting'; attempt: number; delayMs: number; error: ServiceError };
+
+/** Renew at 3/4 of a token's life (as the SDKs: 45 min of 60), less a second for `se` rounding down. */
+export const renewEveryMs = (tokenSeconds: number): number => Math.max(500, tokenSeconds * 750 - 1000);
 
 export class EventHubReader implements AsyncIterable<ReceivedEvent> {
   readonly endpoint: EventHubEndpoint;
@@ -59,7 +65,13 @@ export class EventHubReader implements AsyncIterable<ReceivedEvent> {
   /** Connects and attaches every partition; resolves with the partition ids. Rejects with a ServiceError. */
   async open(): Promise<string[]> {
     const session = await this.#connect();
-    this.#renewal = setInterval(() => void this.#session?.renewTokens().catch((e: unknown) => this.#lost(e as ServiceError)), this.#o.tokenSeconds * 750);
+    this.#renewal = setInterval(() => {
+      const session = this.#session;
+      session?.renewTokens().then(
+        () => this.#o.onStatus?.({ state: 'renewed' }),
+        (e: unknown) => session === this.#session && this.#lost(e as ServiceError),
+      );
+    }, renewEveryMs(this.#o.tokenSeconds));
     this.#renewal.unref();
     return session.partitionIds;
   }
