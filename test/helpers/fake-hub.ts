@@ -10,7 +10,7 @@ import type { Server, Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type Message, type Receiver, type Sender, type link as Link } from 'rhea';
 import { ensureCertificates } from '../../hub/certs.js';
 import { parseSasToken } from '../../protocol/sas.js';
-import { answerAttach, deferAttach, remoteAttach } from '../../gateway/router/rhea-internals.js';
+import { answerAttach, deferAttach, destroySocket, remoteAttach } from '../../gateway/router/rhea-internals.js';
 import { AsyncQueue } from './async-queue.js';
 
 /** One CA and server certificate per test process: RSA key generation is the slow part. */
@@ -22,7 +22,7 @@ export interface PutTokenSeen { name: string; token: string; status: number; con
 export interface FakeHubOptions {
   /** Credit granted to each link the gateway sends on, at attach (default 100; 0 = only by hand). */
   initialCredit?: number;
-  /** Accept every message at once (default false: the test settles). */
+  /** Accept every message at once and give its credit back (default false: the test settles and grants). */
   autoAccept?: boolean;
 }
 
@@ -40,6 +40,7 @@ export class FakeHub {
   private readonly held: Link[] = [];
   private readonly container = rhea.create_container({ id: 'fake-hub' });
   private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<Connection>();
   private server: Server | undefined;
   private readonly key: string;
   private readonly cert: string;
@@ -53,6 +54,7 @@ export class FakeHub {
     this.container.on('receiver_open', (context) => this.onAttach(context.receiver!, 'receiver'));
     this.container.on('sender_open', (context) => this.onAttach(context.sender!, 'sender'));
     this.container.on('message', (context) => this.onMessage(context.receiver!, context.message!, context.delivery!));
+    this.container.on('connection_open', (context) => this.connections.add(context.connection));
     for (const e of ['error', 'connection_error', 'protocol_error', 'disconnected', 'receiver_close', 'sender_close', 'session_error', 'receiver_error', 'sender_error']) {
       this.container.on(e, () => undefined);
     }
@@ -81,8 +83,15 @@ export class FakeHub {
   /** The hub crashes: every connection drops at once, nothing more is accepted. */
   async kill(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
+    this.dropAll();
     await closed;
+  }
+
+  /** Every connection drops at once; rhea is told too, so its heartbeat timers stop. */
+  private dropAll(): void {
+    for (const c of this.connections) destroySocket(c);
+    this.connections.clear();
+    for (const s of this.sockets) s.destroy();
   }
 
   /** Come back on the same port after kill(). */
@@ -128,7 +137,10 @@ export class FakeHub {
   private onMessage(receiver: Receiver, message: Message, delivery: Delivery): void {
     const f = remoteAttach(receiver);
     if (f.targetAddress === '$cbs') return this.serveCbs(receiver, message, delivery);
-    if (this.options.autoAccept) delivery.accept();
+    if (this.options.autoAccept) {
+      delivery.accept();
+      receiver.add_credit(1); // a credit window, as a real hub keeps
+    }
     this.deliveries.push({ address: f.targetAddress ?? '', message, delivery, receiver, linkName: f.name });
   }
 
@@ -144,7 +156,7 @@ export class FakeHub {
   }
 
   async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
+    this.dropAll();
     if (this.server?.listening) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 }
