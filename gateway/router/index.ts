@@ -52,13 +52,11 @@ export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> 
     connections: live,
     acceptStream: (stream, label, limits) => acceptStream(stream, label, { ...STREAM_DEFAULTS, ...limits }, ctx),
     upstreamReady: (timeoutMs = 10_000) => new Promise((resolve) => {
-      const started = d.clock.now();
-      const poll = (): void => {
-        if ([...connectors.values()].every((c) => c.isUp)) resolve(true);
-        else if (d.clock.now() - started > timeoutMs) resolve(false);
-        else setTimeout(poll, 10);
-      };
-      poll();
+      const timer = d.clock.setTimeout(() => resolve(false), timeoutMs);
+      void Promise.all([...connectors.values()].map((c) => c.until(true))).then(() => {
+        d.clock.clearTimeout(timer);
+        resolve(true);
+      });
     }),
     async close() {
       for (const device of [...live]) {

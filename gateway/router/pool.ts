@@ -26,6 +26,7 @@ export class ConnectorDownError extends Error {}
 export class Connector {
   private readonly slots: Slot[] = [];
   private closed = false;
+  private readonly watchers = new Set<() => void>();
 
   constructor(
     readonly plan: ConnectorPlan,
@@ -42,7 +43,20 @@ export class Connector {
     return this.slots.some((s) => s.upstream?.isOpen);
   }
 
-  /** Resolves when the hub has been reached by this many connections (tests, startup). */
+  /** Resolves when the connector is up (or down); an event, not a poll. */
+  until(up: boolean): Promise<void> {
+    if (this.isUp === up) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.isUp !== up) return;
+        this.watchers.delete(check);
+        resolve();
+      };
+      this.watchers.add(check);
+    });
+  }
+
+  /** Open upstream connections in the pool. */
   get openConnections(): number {
     return this.slots.filter((s) => s.upstream?.isOpen).length;
   }
@@ -92,6 +106,7 @@ export class Connector {
         slot.failures = 0;
         this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: connected to ${this.plan.host}:${this.plan.port}`);
         for (const w of slot.waiting.splice(0)) w.resolve(u);
+        this.notify();
       },
       lost: (u, error) => {
         this.deps.log('CONN_MGR', 'warning', `connector ${this.plan.name}: connection lost (${describe(error)})`);
@@ -100,8 +115,13 @@ export class Connector {
         for (const w of slot.waiting.splice(0)) w.reject(new ConnectorDownError(this.plan.name));
         for (const o of owners) o.upstreamLost(this, u);
         this.scheduleReconnect(slot);
+        this.notify();
       },
     });
+  }
+
+  private notify(): void {
+    for (const w of [...this.watchers]) w();
   }
 
   /** Exponential backoff with full jitter in [delay/2, delay). */

@@ -63,7 +63,7 @@ test('WHEN the connector is down THEN attaches are refused at once with qd:no-ro
     const device = await h.device('dev-A');
     await device.putToken('A');
     await h.hub.kill();
-    await waitFor(() => !h.gateway.connectors.get('HUB')!.isUp);
+    await h.gateway.connectors.get('HUB')!.until(false);
     const result = await device.attachSender('devices/A/messages/events');
     assert.is(result.ok, false);
     if (!result.ok) {
@@ -114,13 +114,5 @@ test('a 200 KB telemetry message crosses in many frames with its tag, and its by
     await h.close();
   }
 });
-
-export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 test.run();
