@@ -129,8 +129,10 @@ export class FakeHub {
     else this.answer(l);
   }
 
+  /** Answers with the attach's own termini; offers what was desired (a hub that supports every feature). */
   private answer(l: Link): void {
-    answerAttach(l, remoteAttach(l));
+    const f = remoteAttach(l);
+    answerAttach(l, { ...f, offeredCapabilities: f.desiredCapabilities });
     if (l.is_receiver() && (this.options.initialCredit ?? 100) > 0) (l as Receiver).add_credit(this.options.initialCredit ?? 100);
   }
 

@@ -29,6 +29,28 @@ test("GIVEN a hub that holds attaches WHEN a device attaches THEN the device's a
   }
 });
 
+test("a device receiver's source filter, desired capabilities and settle modes reach the hub, and the hub's offered capabilities reach the device", async () => {
+  const h = await harness();
+  try {
+    const device = await h.device('dev-A');
+    await device.putToken('A');
+    const filter = { 'apache.org:selector-filter:string': 'led = 1' };
+    const pending = device.attachReceiver('devices/A/messages/devicebound', { source: { address: 'devices/A/messages/devicebound', filter }, desired_capabilities: ['com.microsoft:feature-x'], rcv_settle_mode: 0, snd_settle_mode: 2 });
+    const seen = await h.hub.attaches.next();
+    assert.equal(seen.link.source.filter, filter);
+    assert.equal(seen.link.desired_capabilities, ['com.microsoft:feature-x']);
+    assert.is(seen.link.snd_settle_mode, 2);
+    const result = await pending;
+    assert.ok(result.ok, why(result));
+    if (result.ok) {
+      assert.equal(result.link.source.filter, filter, 'the hub echoes the filter and the device gets it back');
+      assert.equal(result.link.offered_capabilities, ['com.microsoft:feature-x']);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
 test("WHEN the hub refuses an attach THEN the device gets the hub's own error", async () => {
   const h = await harness();
   try {
