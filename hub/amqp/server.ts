@@ -14,6 +14,7 @@ import { HubError } from '../errors.js';
 import { toAmqpError } from './conditions.js';
 import { guardFrames } from './frame-guard.js';
 import { hardenRheaDecoder, installDecodeGuard, sanitizeRemoteOpen, scopeDecodeGuard } from './rhea-hardening.js';
+import { releaseTimersOnSocketClose } from './rhea-timers.js';
 import { dispatchAttach, type RouteTable } from './routes.js';
 
 export interface AmqpServerOptions {
@@ -58,6 +59,7 @@ export interface AmqpServer {
 export async function startAmqpServer(o: AmqpServerOptions): Promise<AmqpServer> {
   hardenRheaDecoder();
   installDecodeGuard();
+  releaseTimersOnSocketClose();
   const container = rhea.create_container({ id: o.containerId, autoaccept: false, credit_window: 0 } as never);
   const connections = new Map<Connection, HubConnection>();
   const openDeadlines = new WeakMap<object, NodeJS.Timeout>();

@@ -1,18 +1,25 @@
 // Bad input never crashes the hub (issue 3 item 10): garbage instead of TLS, garbage or a wrong
 // protocol header after TLS, and every Qpid Proton fuzz input (shared/data/proton-fuzz, Apache-2.0)
 // as a connection's bytes. Each ends in a closed connection; afterwards the hub still serves the
-// device SDK and holds no connection state.
+// device SDK, holds no connection state and its heap has not grown.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import rhea, { type Connection, type EventContext, type Sender } from 'rhea';
 import { createSasToken } from '../../../protocol/sas.js';
 import { DeviceMessage, cbsClient, deviceClient, next, rawClient, startTestHub, withRheaChatterMuted, type TestHub } from './helpers.js';
 
 const FUZZ = new URL('../../../../shared/data/proton-fuzz/', import.meta.url).pathname;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+/** The JS heap in use after a full collection: what the hub still holds. */
+const heapHeld = (): number => (gc(), process.memoryUsage().heapUsed);
 
 let t: TestHub;
 let onClosed = (): void => undefined;
@@ -155,6 +162,8 @@ function fuzzFiles(root = FUZZ): string[] {
 test('every Proton fuzz input fed as a connection ends closed; the hub still serves and holds no connections', async () => {
   const files = fuzzFiles();
   assert.ok(files.length > 2000, `found ${files.length} fuzz files in ${FUZZ}`);
+  await stillServes('before-fuzz');
+  const heapBefore = heapHeld();
   let index = 0;
   const worker = async (): Promise<void> => {
     while (index < files.length) {
@@ -168,6 +177,9 @@ test('every Proton fuzz input fed as a connection ends closed; the hub still ser
   await stillServes('after-fuzz');
   await noConnections();
   assert.is(t.hub.connectionCount, 0);
+  const grownMb = (heapHeld() - heapBefore) / 2 ** 20;
+  // Before rhea-timers.ts each such connection stayed reachable from its heartbeat timer (~8 MB here).
+  assert.ok(grownMb < 4, `the heap grew by ${grownMb.toFixed(1)} MB over ${files.length} hostile connections`);
 });
 
 test.run();
