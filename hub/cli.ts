@@ -6,8 +6,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, wholeNumber, type HubCliIo } from './cli-args.js';
 import { deviceMain } from './cli-device.js';
+import { ConsoleOptionsError } from './console/options.js';
+import { startConsole, type WebConsole } from './console/console.js';
 import { startHub } from './hub.js';
 import { HubOptionsError } from './options.js';
+import { UsageError as KeysFileError } from './service/cli-common.js';
+import { readKeys } from './service/cli-files.js';
 
 const processIo: HubCliIo = {
   stdout: (text) => process.stdout.write(text),
@@ -32,7 +36,12 @@ options:
   --consumer-group <cg> an Event Hubs consumer group besides $Default (repeatable)
   --plain-port <n>      also plain AMQP (no TLS) on this port, for Event Hubs clients with
                         UseDevelopmentEmulator=true (off by default)
-  --console-port <n>    reserved for the web console (a later issue): accepted and not used yet
+  --console-port <n>    the web console's HTTP port (default 8080; 0 picks a free port)
+  --console-host <addr> interface the console listens on (default 127.0.0.1: this machine only)
+  --no-console          do not serve the web console
+  --keys <file>         envelope keys for the console: { "<deviceId>": { "cipher": "xtea-cbc-cts",
+                        "key": "<hex>" } } or a device-emulator fleet file (as fogbridge monitor --keys)
+  --gateway-stats <url> the gateway's stats endpoint (JSON) for the console's gateway panel
   --in-memory           keep telemetry and the registry in memory (certificates still go to --data)
   -h, --help            this help
 
@@ -51,7 +60,11 @@ export const HUB_OPTIONS = {
   name: { type: 'string', default: 'fogbridge' },
   partitions: { type: 'string', default: '4' },
   'consumer-group': { type: 'string', multiple: true },
-  'console-port': { type: 'string' },
+  'console-port': { type: 'string', default: '8080' },
+  'console-host': { type: 'string', default: '127.0.0.1' },
+  'no-console': { type: 'boolean', default: false },
+  keys: { type: 'string' },
+  'gateway-stats': { type: 'string' },
   'plain-port': { type: 'string' },
   'in-memory': { type: 'boolean', default: false },
   key: { type: 'string' },
@@ -68,7 +81,8 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
     if (positionals[0] === 'device') return deviceMain(positionals.slice(1), values, io);
     if (positionals.length > 0) throw new UsageError(`unknown argument '${positionals[0]}' (fogbridge hub --help)`);
     if (values.key !== undefined) throw new UsageError('--key belongs to `fogbridge hub device add`');
-    if (values['console-port'] !== undefined) wholeNumber('console-port', values['console-port'], 1, 65535);
+    const consolePort = wholeNumber('console-port', values['console-port'], 0, 65535);
+    const keys = values.keys === undefined ? undefined : readKeys(values.keys);
     const dataDir = resolve(values.data);
     const hub = await startHub({
       dataDir,
@@ -81,12 +95,20 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
       inMemory: values['in-memory'],
       now: io.now,
     });
+    let webConsole: WebConsole | undefined;
+    if (!values['no-console']) {
+      webConsole = await startConsole(hub, { port: consolePort, host: values['console-host'], keys, gatewayStatsUrl: values['gateway-stats'] }).catch(async (error: unknown) => {
+        await hub.close();
+        throw error;
+      });
+    }
     const strings = hub.connectionStrings;
     writeFileSync(join(dataDir, 'connection-strings.json'), `${JSON.stringify(strings, null, 2)}\n`);
     io.stdout(
       [
         `fogbridge hub '${values.name}' listening on amqps://${values.hostname}:${hub.port} (${hub.options.partitions} partitions${values['in-memory'] ? ', in memory' : ''})`,
         ...(hub.plainPort === undefined ? [] : [`plain AMQP (no TLS) on port ${hub.plainPort}`]),
+        webConsole ? `web console: ${webConsole.url}${keys ? ` (${keys.size} device keys)` : ' (no --keys: bodies shown as ciphertext)'}` : 'web console: off (--no-console)',
         `CA certificate: ${strings.caFile}`,
         `service:  ${strings.service}`,
         `eventHub: ${strings.eventHub}`,
@@ -96,11 +118,12 @@ export async function main(argv: string[], io: HubCliIo = processIo): Promise<nu
     );
     const signal = await io.stopRequested();
     io.stdout(`${signal}: closing (committing pending telemetry, closing connections)\n`);
+    await webConsole?.close();
     await hub.close();
     io.stdout('closed\n');
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof HubOptionsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof KeysFileError || error instanceof HubOptionsError || error instanceof ConsoleOptionsError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr(`fogbridge hub: ${(error as Error).message}\n`);
       return 2;
     }

@@ -14,6 +14,7 @@ import { deviceConnectionString, eventHubConnectionString, serviceConnectionStri
 import { HubError } from './errors.js';
 import { registrySources } from './sources.js';
 import { resolveHubOptions, type HubOptions, type ResolvedHubOptions } from './options.js';
+import { DevicePresence, type DeviceLinkState } from './presence.js';
 import { openDatabase } from './store/database.js';
 import { GroupCommit } from './store/group-commit.js';
 import { Registry, RegistryError } from './store/registry.js';
@@ -26,6 +27,12 @@ export interface HubConnectionStrings {
   eventHub: string;
   /** Absolute path of the CA certificate (PEM) clients must trust. */
   caFile: string;
+}
+
+/** A registered device and how it is connected now (presence.ts says what "gateway" means). */
+export interface DeviceState extends DeviceLinkState {
+  deviceId: string;
+  status: 'enabled' | 'disabled';
 }
 
 export interface Hub {
@@ -41,6 +48,8 @@ export interface Hub {
   readonly telemetry: TelemetryLog;
   readonly connectionStrings: HubConnectionStrings;
   deviceConnectionString(deviceId: string): string;
+  /** Every registered device with its connection state (read-only; the web console's list). */
+  devices(): DeviceState[];
   /** Called after each telemetry commit, in order (the same signal the Event Hubs readers use). */
   onTelemetryAppended: HubServices['onTelemetryAppended'];
   close(): Promise<void>;
@@ -56,6 +65,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const commits = new GroupCommit<NewEvent, EventPosition>(db, (events) => telemetry.appendAll(events), o.maxCommitBatch);
   const c2d = startC2d(db, registry, o.c2d, o.now, o.maxCommitBatch);
   const listeners = new Set<(event: TelemetryAppended) => void>();
+  const presence = new DevicePresence(o.now);
   const identity: HubIdentity = { hostname: o.hostname, port: o.port, aliases: serverNames(o.hostname) };
 
   const services: HubServices = {
@@ -93,7 +103,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       key: certificates.keyPem,
       cert: certificates.certPem,
       containerId: `fogbridge-hub-${o.name}`,
-      routes: createRoutes(services),
+      routes: presence.wrap(createRoutes(services)),
       now: o.now,
       idleTimeoutMs: o.idleTimeoutMs,
       maxFrameSize: o.maxFrameSize,
@@ -140,6 +150,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       const device = registry.device(deviceId);
       if (!device) throw new RegistryError('device-not-found', `device ${deviceId} is not in the registry`);
       return deviceConnectionString(address, device);
+    },
+    devices() {
+      return registry.devices().map((d) => ({ deviceId: d.id, status: d.status, ...presence.state(d.id) }));
     },
     close() {
       closing ??= (async () => {

@@ -31,11 +31,12 @@ test.after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-test('--help names every option and says --console-port is reserved', async () => {
+test('--help names every option, the web console ones too', async () => {
   const r = await run(['--help']);
   assert.is(r.code, 0);
-  for (const option of ['--data', '--port', '--hostname', '--name', '--partitions', '--console-port', '--in-memory', 'device add']) assert.ok(r.out.includes(option), option);
-  assert.match(r.out, /--console-port <n>\s+reserved/);
+  for (const option of ['--data', '--port', '--hostname', '--name', '--partitions', '--console-port', '--console-host', '--no-console', '--keys', '--gateway-stats', '--in-memory', 'device add']) {
+    assert.ok(r.out.includes(option), option);
+  }
 });
 
 test('device add prints a connection string; list, show, disable, enable and remove work on the same --data', async () => {
@@ -69,7 +70,7 @@ test('the hub prints its connection strings, writes connection-strings.json and 
   const stopped = new Promise<string>((resolve) => (stop = resolve));
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const running = run(['--data', data, '--port', '0', '--in-memory', '--name', 'cli-hub'], stopped, (out) => out.includes('wrote ') && ready());
+  const running = run(['--data', data, '--port', '0', '--in-memory', '--name', 'cli-hub', '--console-port', '0'], stopped, (out) => out.includes('wrote ') && ready());
   await isReady;
   const file = join(data, 'connection-strings.json');
   const written = JSON.parse(readFileSync(file, 'utf8')) as { service: string; eventHub: string; caFile: string };
@@ -80,6 +81,7 @@ test('the hub prints its connection strings, writes connection-strings.json and 
   const r = await running;
   assert.is(r.code, 0, r.err);
   assert.ok(r.out.includes(written.service) && r.out.includes(written.eventHub));
+  assert.match(r.out, /web console: http:\/\/127\.0\.0\.1:\d+\/ \(no --keys/);
   assert.match(r.out, /SIGTERM: closing/);
 });
 

@@ -27,7 +27,7 @@ test.after(() => {
 
 /** Starts `fogbridge hub` in a child process; resolves with its port once it printed its strings. */
 function startChild(): Promise<{ port: number; ca: string }> {
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/index.ts'), 'hub', '--data', data, '--port', '0'], {
+  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'cli/index.ts'), 'hub', '--data', data, '--port', '0', '--no-console'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
