@@ -1,10 +1,7 @@
 // Device telemetry on `/devices/<id>/messages/events` (issue 3 item 5; reference/iot-hub-amqp.md
 // §4.1, §4.2, §7). The hub receives.
-// - Attach: the connection must hold a valid token covering `<host>/devices/<id>` with
-//   DeviceConnect (a device-scope token or a policy such as `device` / `iothubowner`), and the
-//   device must exist (amqp:not-found) and be enabled (amqp:unauthorized-access). The link is
-//   detached (amqp:unauthorized-access) when the token expires or the device is disabled/removed
-//   (checked at each token sweep).
+// - Attach: device-link.ts (a DeviceConnect token covering `<host>/devices/<id>`; the device
+//   registered and enabled; detached when the token expires or the device is disabled/removed).
 // - Each message: > maxMessageBytes → rejected, amqp:link:message-size-exceeded. Otherwise
 //   stamped (telemetry/stamp.ts), appended to partition hash(device id), and `accepted` only
 //   after the commit (DESIGN.md decision 6); a failed commit → rejected amqp:internal-error.
@@ -14,11 +11,11 @@
 //   telemetry held in memory is bounded per link; a transfer beyond the credit detaches the link
 //   (amqp:link:transfer-limit-exceeded).
 import type { Delivery, Message, Receiver } from 'rhea';
-import { resources } from '../auth/audience.js';
 import { HubError } from '../errors.js';
 import { partitionOf } from '../telemetry/partition.js';
 import { prepareTelemetry, type PreparedTelemetry, type TelemetryOrigin } from '../telemetry/stamp.js';
 import { toAmqpError } from './conditions.js';
+import { authorizeDeviceLink } from './device-link.js';
 import { rawBytes, undecodable } from './rhea-hardening.js';
 import type { Attach, HandlerFactory } from './link-handler.js';
 
@@ -28,19 +25,8 @@ export const deviceEventsHandler: HandlerFactory<'device-events'> = (services) =
   receiver(link: Receiver, attach: Attach<'device-events'>) {
     const { deviceId } = attach.address;
     const { connection } = attach;
-    const resource = resources.device(services.identity, deviceId);
-    const lost = (): void => {
-      link.close(toAmqpError(new HubError('unauthorized', `the token for ${resource} expired, or device ${deviceId} was disabled or removed`)));
-    };
-    // The registry row is re-read at each sweep: `fogbridge hub device disable` detaches live links.
-    const enabled = (): boolean => services.registry.device(deviceId)?.status === 'enabled';
-    const held = connection.auth.require(resource, 'DeviceConnect', lost, enabled);
-    if (!held) throw new HubError('unauthorized', `put a token for ${resource} on $cbs before attaching ${attach.rawAddress}`);
-    connection.track(link, held.release);
-    const device = services.registry.device(deviceId);
-    if (!device) throw new HubError('not-found', `device ${deviceId} is not registered`);
-    if (device.status !== 'enabled') throw new HubError('unauthorized', `device ${deviceId} is disabled`);
-    const origin: TelemetryOrigin = { deviceId, generationId: device.generationId, scope: held.grant.scope };
+    const { device, grant } = authorizeDeviceLink(services, link, attach);
+    const origin: TelemetryOrigin = { deviceId, generationId: device.generationId, scope: grant.scope };
     const partition = partitionOf(deviceId, services.partitionCount);
 
     // Credit is counted here too: rhea processes a transfer that arrives without credit (it only
