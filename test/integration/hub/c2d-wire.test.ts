@@ -11,26 +11,23 @@ import { c2dToAddress } from '../../../protocol/address.js';
 import { decodeFeedback, FEEDBACK_CONTENT_TYPE } from '../../../protocol/feedback.js';
 import { createSasToken } from '../../../protocol/sas.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
-import { cbsClient, deviceClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
+import { cbsClient, deviceClient, next, openedConnections, rawClient, startTestHub, type TestHub } from './helpers.js';
 
 let t: TestHub;
-const conns: Connection[] = [];
+const opened = openedConnections();
 const inAnHour = (): number => Math.floor(Date.now() / 1000) + 3600;
 
 test.before(async () => {
   t = await startTestHub({ c2d: { feedbackBatchMs: 10, maxDeliveryCount: 2 } });
 });
-test.after.each(() => {
-  for (const c of conns.splice(0)) c.close();
-});
+test.after.each(opened.closeAll);
 test.after(async () => {
   await t.stop();
 });
 
 /** A raw connection holding a token: the device's own, or the iothubowner policy's for the hub. */
 async function connectAs(who: { device: string } | 'service'): Promise<Connection> {
-  const c = await rawClient(t.hub);
-  conns.push(c);
+  const c = await opened.keep(rawClient(t.hub));
   const cbs = await cbsClient(c);
   const token =
     who === 'service'

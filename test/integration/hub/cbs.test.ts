@@ -4,30 +4,24 @@ import * as assert from 'uvu/assert';
 import type { Connection, EventContext } from 'rhea';
 import { createSasToken } from '../../../protocol/sas.js';
 import type { Device } from '../../../hub/store/registry.js';
-import { cbsClient, next, rawClient, startTestHub, withRheaChatterMuted, type TestHub } from './helpers.js';
+import { cbsClient, next, openedConnections, rawClient, startTestHub, type TestHub, withRheaChatterMuted } from './helpers.js';
 
 let clock = Date.now();
 let t: TestHub;
 let device: Device;
-const conns: Connection[] = [];
+const opened = openedConnections();
 const inAnHour = (): number => Math.floor(clock / 1000) + 3600;
 
 test.before(async () => {
   t = await startTestHub({ now: () => clock, tokenSweepMs: 10 });
   device = t.hub.registry.addDevice('cbs-dev');
 });
-test.after.each(() => {
-  for (const c of conns.splice(0)) c.close();
-});
+test.after.each(opened.closeAll);
 test.after(async () => {
   await t.stop();
 });
 
-async function connect(): Promise<Connection> {
-  const c = await rawClient(t.hub);
-  conns.push(c);
-  return c;
-}
+const connect = (): Promise<Connection> => opened.keep(rawClient(t.hub));
 
 const deviceToken = (host: string, key = device.primaryKey, expiresAt = inAnHour()): string =>
   createSasToken({ audience: `${host}/devices/cbs-dev`, key, keyConvention: 'iothub', expiresAt });

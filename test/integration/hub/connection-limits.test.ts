@@ -7,26 +7,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Connection, EventContext, Session } from 'rhea';
 import { createSasToken } from '../../../protocol/sas.js';
-import { cbsClient, next, rawClient, startTestHub, type TestHub } from './helpers.js';
+import { cbsClient, next, openedConnections, rawClient, startTestHub, type TestHub } from './helpers.js';
 
 let t: TestHub;
-const conns: Connection[] = [];
+const opened = openedConnections();
 test.before(async () => {
   t = await startTestHub({ maxSessionsPerConnection: 2, maxLinksPerConnection: 3, maxTokensPerConnection: 2 });
   for (const id of ['lim-a', 'lim-b', 'lim-c']) t.hub.registry.addDevice(id);
 });
-test.after.each(() => {
-  for (const c of conns.splice(0)) c.close();
-});
+test.after.each(opened.closeAll);
 test.after(async () => {
   await t.stop();
 });
 
-async function connect(): Promise<Connection> {
-  const c = await rawClient(t.hub);
-  conns.push(c);
-  return c;
-}
+const connect = (): Promise<Connection> => opened.keep(rawClient(t.hub));
 
 const conditionOf = (error: unknown): string | undefined => (error as { condition?: string } | undefined)?.condition;
 

@@ -5,12 +5,12 @@ import * as assert from 'uvu/assert';
 import type { Connection } from 'rhea';
 import { formatSelectorFilter } from '../../../protocol/event-hubs-filter.js';
 import { createSasToken } from '../../../protocol/sas.js';
-import { cbsClient, next, startTestHub, type TestHub } from './helpers.js';
+import { cbsClient, next, openedConnections, startTestHub, type TestHub } from './helpers.js';
 import { attachPartition, collect, detachCondition, deviceOnPartition, eventHubClient, eventHubToken, inAnHour, managementClient, sendTelemetry } from './event-hub-helpers.js';
 
 let t: TestHub;
 let clock = Date.now();
-const conns: Connection[] = [];
+const opened = openedConnections();
 const P = 1; // the partition most tests read
 let device: string;
 
@@ -19,18 +19,12 @@ test.before(async () => {
   device = deviceOnPartition(t.hub, P);
   await sendTelemetry(t.hub, device, ['e0', 'e1', 'e2', 'e3', 'e4']);
 });
-test.after.each(() => {
-  for (const c of conns.splice(0)) c.close();
-});
+test.after.each(opened.closeAll);
 test.after(async () => {
   await t.stop();
 });
 
-async function client(authorized = true): Promise<Connection> {
-  const c = await eventHubClient(t.hub, authorized);
-  conns.push(c);
-  return c;
-}
+const client = (authorized = true): Promise<Connection> => opened.keep(eventHubClient(t.hub, authorized));
 
 const bodies = (messages: { body?: unknown }[]): string[] => messages.map((m) => (m.body as { content: Buffer }).content.toString());
 const stored = () => t.hub.telemetry.read(P, { by: 'sequence', sequenceNumber: -1, inclusive: false }, 100);

@@ -4,29 +4,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Connection } from 'rhea';
 import { createSasToken } from '../../../protocol/sas.js';
-import { startTestHub, type TestHub } from './helpers.js';
+import { openedConnections, startTestHub, type TestHub } from './helpers.js';
 import { deviceOnPartition, eventHubClient, inAnHour, managementClient, sendTelemetry } from './event-hub-helpers.js';
 
 let t: TestHub;
-const conns: Connection[] = [];
+const opened = openedConnections();
 const P = 1;
 
 test.before(async () => {
   t = await startTestHub({ partitions: 4 });
   await sendTelemetry(t.hub, deviceOnPartition(t.hub, P), ['e0', 'e1']);
 });
-test.after.each(() => {
-  for (const c of conns.splice(0)) c.close();
-});
+test.after.each(opened.closeAll);
 test.after(async () => {
   await t.stop();
 });
 
-async function client(authorized = true): Promise<Connection> {
-  const c = await eventHubClient(t.hub, authorized);
-  conns.push(c);
-  return c;
-}
+const client = (authorized = true): Promise<Connection> => opened.keep(eventHubClient(t.hub, authorized));
 
 test('$management READ: hub and partition properties with status 200 and correlation-id = message-id', async () => {
   const c = await client();

@@ -73,6 +73,21 @@ export async function rawClient(hub: Hub): Promise<Connection> {
   return connection;
 }
 
+/** Connections a test file opens, closed after each test: `test.after.each(opened.closeAll)`. */
+export function openedConnections(): { keep(connection: Promise<Connection>): Promise<Connection>; closeAll(): void } {
+  const open: Connection[] = [];
+  return {
+    async keep(connection) {
+      const c = await connection;
+      open.push(c);
+      return c;
+    },
+    closeAll: () => {
+      for (const c of open.splice(0)) c.close();
+    },
+  };
+}
+
 /** The next event `name` on `emitter`. */
 export function next<T = EventContext>(emitter: NodeJS.EventEmitter, name: string): Promise<T> {
   return new Promise((resolve) => emitter.once(name, resolve as (v: unknown) => void));
