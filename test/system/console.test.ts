@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Fleet } from '../../device-emulator/fleet.js';
 import { deriveEnvelopeKey } from '../../device-emulator/keys.js';
 import { tcpTransport } from '../../hardware/transport/tcp.js';
@@ -21,12 +21,12 @@ import { parseIotHubConnectionString } from '../../protocol/connection-string.js
 import { startConsole, type WebConsole } from '../../hub/console/console.js';
 import { startHub, type Hub } from '../../hub/hub.js';
 import type { EnvelopeKey } from '../../hub/service/body-view.js';
+import { launchChromium } from '../helpers/browser.js';
 import { haveTool } from '../helpers/tools.js';
 
 const NAME = 'console: three boards, live telemetry, led on with feedback, in chromium';
 const BOARDS = ['netduino-1', 'netduino-2', 'netduino-3'];
 const ARTIFACTS = join(new URL('../..', import.meta.url).pathname, 'test-artifacts');
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A fake gateway management endpoint (hub/console/README.md shape), with HTML in its strings. */
 function fakeGateway(): Promise<Server> {
@@ -45,11 +45,10 @@ const row = (page: Page, id: string) => page.locator(`#devices tbody tr[data-dev
 test(NAME, async () => {
   if (!haveTool('chromium', 'apt-get install -y chromium', NAME)) return;
   const data = mkdtempSync(join(tmpdir(), 'fogbridge-console-'));
-  const profile = mkdtempSync(join(tmpdir(), 'fogbridge-chromium-'));
   let hub: Hub | undefined;
   let web: WebConsole | undefined;
   let fleet: Fleet | undefined;
-  let browser: BrowserContext | undefined;
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
   const gateway = await fakeGateway();
   try {
     hub = await startHub({ dataDir: data, port: 0, plainPort: 0, inMemory: true, c2d: { feedbackBatchMs: 200 } });
@@ -70,9 +69,8 @@ test(NAME, async () => {
     });
     fleet.start();
 
-    // A fresh --user-data-dir: playwright passes the profile folder as that flag.
-    browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 1100 } });
-    const page = await browser.newPage();
+    chromium = await launchChromium();
+    const page = await chromium.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -109,13 +107,12 @@ test(NAME, async () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
     assert.equal(errors, [], 'no error in the page');
   } finally {
-    await browser?.close();
+    await chromium?.close();
     await fleet?.stop();
     await web?.close();
     await hub?.close();
     gateway.close();
     rmSync(data, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
   }
 });
 

@@ -90,7 +90,7 @@ function chartFor(deviceId) {
     width: Math.max(260, box.clientWidth - 8), height: 170, legend: { show: false },
     scales: { x: { time: true }, C: { auto: true }, lux: { auto: true } },
     series: [{}, { label: '°C', scale: 'C', stroke: '#d9480f', width: 2 }, { label: 'lux', scale: 'lux', stroke: '#1c7ed6', width: 2 }],
-    axes: [{ stroke: '#666' }, { scale: 'C', stroke: '#d9480f', size: 44 }, { scale: 'lux', side: 1, stroke: '#1c7ed6', size: 48, grid: { show: false } }],
+    axes: [{ stroke: '#666' }, { scale: 'C', stroke: '#d9480f', size: 52 }, { scale: 'lux', side: 1, stroke: '#1c7ed6', size: 52, grid: { show: false } }],
   }, data, box);
   chart = { box, plot, data };
   charts.set(deviceId, chart);
