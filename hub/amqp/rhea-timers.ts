@@ -28,6 +28,9 @@ export function releaseTimersOnSocketClose(): void {
   const init = proto.init;
   proto.init = function (this: ConnectionInternals, socket) {
     const result = init.call(this, socket);
+    // Not every socket rhea is given is an EventEmitter: the gateway's guarded socket (in the same
+    // process under `fogbridge demo`) is a plain object with the few methods rhea calls.
+    if (typeof socket.once !== 'function') return result;
     socket.once('close', () => {
       if (this.socket !== socket) return; // a client reconnected on a new socket meanwhile
       for (const timer of ['heartbeat_in', 'heartbeat_out', 'abort_idle'] as const) {
