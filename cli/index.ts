@@ -9,6 +9,7 @@ interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  demo: { summary: 'run the whole system (npm start): the hub with its web console, the gateway, three emulated Netduinos (TCP and serial)', load: () => import('./demo/cli.js') },
   sas: { summary: 'make a SharedAccessSignature token from a connection string, or verify one', load: () => import('./sas.js') },
   device: { summary: 'emulate a Netduino board or a fleet: telemetry, commands, reconnects (TCP, gateway or serial link)', load: () => import('../device-emulator/cli.js') },
   envelope: { summary: 'encrypt or decrypt a payload envelope (xtea-cbc-cts, tea-cbc, xtea-cbc, xxtea, secretbox, none)', load: () => import('./envelope.js') },

@@ -1,0 +1,144 @@
+// The serial-attached board's line. With socat installed: a pty pair, a serial cable with no
+// hardware (the gateway side on one pty, the board on the other, opened through serialport as a
+// real port would be). Without socat: an in-memory line paced at 115200 baud (hardware/transport/
+// memory.ts), a fresh one each time the board (re)opens it, like plugging the cable in again.
+// Either way the board runs the reliable serial link (docs/serial-link.md) as initiator and the
+// gateway side a responder whose sessions are handed to the gateway as device connections.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Duplex } from 'node:stream';
+import { serialLinkTransport } from '../../device-emulator/serial-link-transport.js';
+import { systemScheduler } from '../../hardware/clock.js';
+import { SerialLink } from '../../hardware/serial-link/link.js';
+import { memoryPair } from '../../hardware/transport/memory.js';
+import type { Transport } from '../../hardware/transport/transport.js';
+import type { SerialMode } from './options.js';
+
+export const SERIAL_BAUD = 115_200;
+
+export type AcceptStream = (stream: Duplex, label: string) => void;
+
+export interface SerialLine {
+  mode: 'pty' | 'memory';
+  /** One line for the user: which line, and why (socat missing). */
+  description: string;
+  /** The gateway side's pty (pty mode). */
+  gatewayDevice: string | undefined;
+  /** The board's transport: the reliable serial link on its end of the line. */
+  boardTransport: Transport;
+  /** Starts the gateway side: each serial-link session becomes a device connection. */
+  attach(accept: AcceptStream): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SerialLineError extends Error {
+  override readonly name = 'SerialLineError';
+}
+
+export async function openSerialLine(mode: SerialMode): Promise<SerialLine> {
+  if (mode === 'memory') return memoryLine('an in-memory serial line (--serial memory)');
+  const pair = await startSocat().catch((error: Error) => error);
+  if (pair instanceof Error) {
+    if (mode === 'pty') throw new SerialLineError(`--serial pty: ${pair.message}`);
+    return memoryLine(`an in-memory serial line (${pair.message}; install socat for a pty pair: apt-get install socat)`);
+  }
+  return ptyLine(pair);
+}
+
+function linkOptions() {
+  return { scheduler: systemScheduler, baud: SERIAL_BAUD };
+}
+
+function memoryLine(description: string): SerialLine {
+  let accept: AcceptStream | undefined;
+  const links = new Set<SerialLink>();
+  const line: Transport = {
+    describe: () => `memory line @${SERIAL_BAUD}`,
+    open: async () => {
+      if (!accept) throw new SerialLineError('the gateway side of the in-memory line is not attached');
+      const { a, b } = memoryPair({ baud: SERIAL_BAUD, scheduler: systemScheduler });
+      const responder = new SerialLink(b, { role: 'responder', ...linkOptions() });
+      links.add(responder);
+      const onStream = accept;
+      responder.on('stream', (stream) => onStream(stream, 'serial (in-memory line)'));
+      const drop = (): void => {
+        if (!links.delete(responder)) return;
+        responder.detach();
+      };
+      b.once('end', drop);
+      b.once('close', drop);
+      return a;
+    },
+  };
+  return {
+    mode: 'memory',
+    description: `${description} at ${SERIAL_BAUD} baud, reliable serial link`,
+    gatewayDevice: undefined,
+    boardTransport: serialLinkTransport(line, linkOptions()),
+    attach: async (a) => {
+      accept = a;
+    },
+    close: async () => {
+      for (const l of links) l.detach();
+      links.clear();
+    },
+  };
+}
+
+interface PtyPair {
+  paths: [string, string];
+  child: ChildProcess;
+}
+
+function startSocat(deadlineMs = 5000): Promise<PtyPair> {
+  const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const fail = (message: string): void => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new SerialLineError(message));
+    };
+    const timer = setTimeout(() => fail(`socat printed no two pty paths within ${deadlineMs} ms: ${stderr.trim()}`), deadlineMs);
+    child.once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'ENOENT' ? 'socat is not installed' : `socat: ${error.message}`));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      stderr += text;
+      const paths = [...stderr.matchAll(/PTY is (\S+)/g)].map((m) => m[1]!);
+      if (paths.length >= 2 && stderr.includes('starting data transfer loop')) {
+        clearTimeout(timer);
+        resolve({ paths: [paths[0]!, paths[1]!], child });
+      }
+    });
+  });
+}
+
+function ptyLine({ paths: [gatewaySide, boardSide], child }: PtyPair): SerialLine {
+  let responder: SerialLink | undefined;
+  let raw: Duplex | undefined;
+  // serialport loads a native binding: only in pty mode.
+  const serial = import('../../hardware/transport/serial.js');
+  const board: Transport = {
+    describe: () => `serial ${boardSide} @${SERIAL_BAUD}`,
+    open: async () => (await serial).serialTransport({ path: boardSide, baudRate: SERIAL_BAUD }).open(),
+  };
+  return {
+    mode: 'pty',
+    description: `a socat pty pair at ${SERIAL_BAUD} baud, reliable serial link: the gateway on ${gatewaySide}, the board on ${boardSide}`,
+    gatewayDevice: gatewaySide,
+    boardTransport: serialLinkTransport(board, linkOptions()),
+    attach: async (accept) => {
+      raw = await (await serial).serialTransport({ path: gatewaySide, baudRate: SERIAL_BAUD }).open();
+      responder = new SerialLink(raw, { role: 'responder', ...linkOptions() });
+      responder.on('stream', (stream) => accept(stream, `serial ${gatewaySide}`));
+    },
+    close: async () => {
+      responder?.detach();
+      raw?.destroy();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
