@@ -41,7 +41,8 @@ options:
   --no-console          do not serve the web console
   --keys <file>         envelope keys for the console: { "<deviceId>": { "cipher": "xtea-cbc-cts",
                         "key": "<hex>" } } or a device-emulator fleet file (as fogbridge monitor --keys)
-  --gateway-stats <url> the gateway's stats endpoint (JSON) for the console's gateway panel
+  --gateway-stats <url> the gateway's management endpoint (its /stat/... JSON views) for the console's
+                        gateway panel
   --in-memory           keep telemetry and the registry in memory (certificates still go to --data)
   -h, --help            this help
 

@@ -52,7 +52,7 @@ export interface FeedbackEntry extends FeedbackRecord {
 }
 
 export type ConsoleEvent =
-  | { name: 'telemetry'; data: { row: TelemetryRow; device: DeviceView } }
+  | { name: 'telemetry'; data: { row: TelemetryRow; device: DeviceView; point?: ChartPoint } }
   | { name: 'devices'; data: DeviceView[] }
   | { name: 'command'; data: CommandEntry }
   | { name: 'feedback'; data: FeedbackEntry }
@@ -63,7 +63,7 @@ export interface ReaderStatusView {
   detail?: string;
 }
 
-type Options = Pick<ResolvedConsoleOptions, 'keys' | 'maxMessages' | 'maxPoints' | 'maxLog' | 'now'>;
+type Options = Pick<ResolvedConsoleOptions, 'keys' | 'maxMessages' | 'maxPoints' | 'maxCharts' | 'maxLog' | 'now'>;
 
 export class ConsoleModel {
   readonly #telemetry = new Map<string, DeviceTelemetry>();
@@ -118,6 +118,7 @@ export class ConsoleModel {
     this.#telemetry.set(deviceId, t);
     t.messages += 1;
     t.lastSeen = Math.max(t.lastSeen ?? 0, row.enqueuedTime);
+    let point: ChartPoint | undefined;
     const reading = (view.note ? {} : view.body) as { led?: unknown; temperature?: unknown; light?: unknown } | null;
     if (reading && typeof reading === 'object') {
       if (typeof reading.led === 'string') t.led = reading.led;
@@ -125,14 +126,16 @@ export class ConsoleModel {
       const light = typeof reading.light === 'number' ? reading.light : null;
       if (temperature !== null) t.temperature = temperature;
       if (light !== null) t.light = light;
-      if (temperature !== null || light !== null) {
-        const points = this.#points.get(deviceId) ?? [];
+      const points = this.#points.get(deviceId) ?? (this.#points.size < this.o.maxCharts ? [] : undefined);
+      if (points && (temperature !== null || light !== null)) {
+        point = [row.enqueuedTime, temperature, light];
         this.#points.set(deviceId, points);
-        push(points, [row.enqueuedTime, temperature, light], this.o.maxPoints);
+        push(points, point, this.o.maxPoints);
       }
     }
     const state = this.hubDevices().find((d) => d.deviceId === deviceId);
-    this.#emit({ name: 'telemetry', data: { row, device: this.#view(state ?? { deviceId, status: 'disabled', via: undefined, links: 0 }, state !== undefined) } });
+    const device = this.#view(state ?? { deviceId, status: 'disabled', via: undefined, links: 0 }, state !== undefined);
+    this.#emit({ name: 'telemetry', data: { row, device, ...(point ? { point } : {}) } });
     return row;
   }
 

@@ -20,6 +20,8 @@ export interface ConsoleOptions {
   maxMessages?: number;
   /** Chart points kept per device. Default 720 (an hour at one reading per 5 s). */
   maxPoints?: number;
+  /** Devices charted: the first ones to send readings. Default 12 (a fleet of 1000 would swamp the page). */
+  maxCharts?: number;
   /** Feedback records and sent commands kept. Default 100. */
   maxLog?: number;
   /** How often the device list is compared and changes pushed (ms). Default 1000. */
@@ -61,6 +63,7 @@ export function resolveConsoleOptions(o: ConsoleOptions): ResolvedConsoleOptions
     historyMs: whole('historyMs', o.historyMs ?? 600_000, 0),
     maxMessages: whole('maxMessages', o.maxMessages ?? 50, 1),
     maxPoints: whole('maxPoints', o.maxPoints ?? 720, 2),
+    maxCharts: whole('maxCharts', o.maxCharts ?? 12, 0),
     maxLog: whole('maxLog', o.maxLog ?? 100, 1),
     devicePollMs: whole('devicePollMs', o.devicePollMs ?? 1000, 10),
     now: o.now ?? Date.now,

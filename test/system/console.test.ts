@@ -28,15 +28,15 @@ const NAME = 'console: three boards, live telemetry, led on with feedback, in ch
 const BOARDS = ['netduino-1', 'netduino-2', 'netduino-3'];
 const ARTIFACTS = join(new URL('../..', import.meta.url).pathname, 'test-artifacts');
 
-/** A fake gateway management endpoint (hub/console/README.md shape), with HTML in its strings. */
+/** A fake of the gateway's management endpoint (gateway/management/http.ts views), with HTML in its strings. */
 function fakeGateway(): Promise<Server> {
-  const stats = {
-    router: { id: 'fogbridge-gateway', version: 'test', uptimeSeconds: 42 },
-    connections: [{ id: 'c1', dir: 'in', role: 'normal', host: '127.0.0.1:50000', container: '<img src=x id=injected>', tls: false, devices: ['netduino-1'], links: 2 }],
-    links: [{ connection: 'c1', dir: 'in', address: 'devices/netduino-1/messages/events', peer: 'hub', credit: 250, unsettled: 0, delivered: 7, accepted: 7, rejected: 0, released: 0, modified: 0 }],
-    counters: { deliveries: 7 },
+  const views: Record<string, unknown> = {
+    '/stat/general': { routerId: 'fogbridge-gateway', version: 'test', uptimeSeconds: 42, connections: 2, links: 1, deliveries: { delivered: 7, accepted: 7 } },
+    '/stat/connections': [{ id: 'c1', dir: 'in', role: 'normal', via: 'listener/0.0.0.0:5672', host: '127.0.0.1:50000', container: '<img src=x id=injected>', tls: null, devices: ['netduino-1'], links: 2 }],
+    '/stat/links': [{ connection: 'c1', direction: 'in', address: 'devices/netduino-1/messages/events', upstreamConnection: 'u1', credit: 250, unsettled: 0, delivered: 7, accepted: 7, rejected: 0, released: 0, modified: 0 }],
+    '/stat/linkroutes': [{ name: 'linkRoute/1', pattern: 'devices/#', direction: 'in', connection: 'hub', status: 'active' }],
   };
-  const server = createServer((_req, res) => res.end(JSON.stringify(stats)));
+  const server = createServer((req, res) => (views[req.url!] ? res.end(JSON.stringify(views[req.url!])) : res.writeHead(404).end()));
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
@@ -59,7 +59,7 @@ test(NAME, async () => {
       keys.set(deviceId, { cipher: 'xtea-cbc-cts', key: Buffer.from(envelopeKey).toString('hex') });
       return { deviceId, deviceKey: primaryKey, envelopeKey };
     });
-    web = await startConsole(hub, { port: 0, keys, gatewayStatsUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/stats` });
+    web = await startConsole(hub, { port: 0, keys, gatewayStatsUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/` });
     const plainPort = hub.plainPort!;
     fleet = new Fleet({
       hubHostName: parseIotHubConnectionString(hub.deviceConnectionString(BOARDS[0]!)).hostName,
@@ -102,6 +102,7 @@ test(NAME, async () => {
     await page.waitForSelector('#gateway table', { timeout: 10_000 });
     assert.ok((await page.textContent('#gateway'))!.includes('<img src=x id=injected>'));
     assert.is(await page.locator('#injected').count(), 0);
+    assert.ok((await page.textContent('#gateway'))!.includes('deliveries.accepted 7'));
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });

@@ -45,6 +45,15 @@ function renderDevices(list) {
   $('keys-note').textContent = `No payload key for ${keyless.join(', ')}: their messages are shown as ciphertext and commands go unsealed. Start the hub with --keys <file>.`;
 }
 
+/** One device changed (a message): replace its row only; a new device redraws the list. */
+function updateDevice(d) {
+  const known = devices.has(d.deviceId);
+  devices.set(d.deviceId, d);
+  const old = known && [...$('devices').tBodies[0].rows].find((r) => r.dataset.device === d.deviceId);
+  if (old) old.replaceWith(deviceRow(d));
+  else renderDevices([...devices.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId)));
+}
+
 function deviceRow(d) {
   const via = d.via ?? 'offline';
   const led = d.led ?? 'unknown';
@@ -137,22 +146,26 @@ $('interval').addEventListener('click', () => sendCommand({ cmd: 'interval', sec
 $('command-form').addEventListener('submit', (e) => e.preventDefault());
 
 // The gateway panel.
-function table(headers, rows) {
-  return el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', {}, h)))),
-    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...headers.map((h) => el('td', {}, Array.isArray(r[h]) ? r[h].join(', ') : (r[h] ?? '')))))));
+/** `columns`: field names, or `field=label`. */
+function table(columns, rows) {
+  const cols = columns.map((c) => c.split('='));
+  return el('table', {}, el('thead', {}, el('tr', {}, ...cols.map(([key, label]) => el('th', {}, label ?? key)))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...cols.map(([key]) => el('td', {}, Array.isArray(r[key]) ? r[key].join(', ') : (r[key] ?? '')))))));
 }
 
 function renderGateway(g) {
   const box = $('gateway');
-  if (!g.configured) return box.replaceChildren(el('p', { class: 'empty' }, 'No gateway configured: start the hub with --gateway-stats <url> to see its connections, routed links, credit and counters.'));
+  if (!g.configured) return box.replaceChildren(el('p', { class: 'empty' }, 'No gateway configured: start the hub with --gateway-stats <url> (the gateway\'s management endpoint) to see its connections, routed links, credit and counters.'));
   if (!g.ok) return box.replaceChildren(el('p', { class: 'warn' }, g.error));
   const s = g.stats;
   const counters = Object.entries(s.counters).map(([k, v]) => el('span', { class: 'counter' }, `${k} `, el('b', {}, v)));
   box.replaceChildren(
     el('p', {}, 'router ', el('b', {}, s.router.id), s.router.version ? ` ${s.router.version}` : '', s.router.uptimeSeconds != null ? `, up ${Math.round(s.router.uptimeSeconds)} s` : '', ` · ${g.url}`),
     el('div', { class: 'counters' }, ...counters),
-    el('h3', {}, `Connections (${s.connections.length})`), table(['id', 'dir', 'role', 'host', 'container', 'tls', 'devices', 'links'], s.connections),
-    el('h3', {}, `Routed links (${s.links.length})`), table(['connection', 'dir', 'address', 'peer', 'credit', 'unsettled', 'delivered', 'accepted', 'rejected', 'released', 'modified'], s.links));
+    el('h3', {}, `Connections (${s.connections.length})`), table(['id', 'dir', 'role', 'via', 'host', 'container', 'tls', 'devices', 'links'], s.connections),
+    el('h3', {}, `Routed links (${s.links.length})`),
+    table(['connection', 'direction', 'address', 'upstreamConnection=upstream', 'credit', 'unsettled', 'delivered', 'accepted', 'rejected', 'released', 'modified'], s.links),
+    el('h3', {}, `Link routes (${s.linkRoutes.length})`), table(['name', 'pattern', 'direction', 'connection', 'status'], s.linkRoutes));
 }
 
 async function pollGateway() {
@@ -186,12 +199,10 @@ function start() {
     s.feedback.forEach(addFeedback);
     reader(s.status);
   });
-  on('telemetry', ({ row, device }) => {
+  on('telemetry', ({ row, device, point }) => {
     addMessage(row);
-    if (!devices.has(device.deviceId)) devices.set(device.deviceId, device);
-    renderDevices([...devices.values()].map((d) => (d.deviceId === device.deviceId ? device : d)));
-    const r = row.decoded;
-    if (r && (typeof r.temperature === 'number' || typeof r.light === 'number')) addPoints(row.deviceId, [[row.enqueuedTime, r.temperature ?? null, r.light ?? null]]);
+    updateDevice(device);
+    if (point) addPoints(row.deviceId, [point]);
   });
   on('devices', renderDevices);
   on('command', (c) => commands.set(c.messageId, c));

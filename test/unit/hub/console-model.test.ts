@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { open, parseKey, seal } from '../../../protocol/envelope.js';
 import { encodeCommand, parseCommandRequest } from '../../../hub/console/commands.js';
-import { checkGatewayStats, fetchGatewayPanel } from '../../../hub/console/gateway-stats.js';
+import { checkGatewayStats, fetchGatewayPanel, managementBase } from '../../../hub/console/gateway-stats.js';
 import { ConsoleModel, type ConsoleEvent } from '../../../hub/console/model.js';
 import { resolveConsoleOptions } from '../../../hub/console/options.js';
 import type { DeviceState } from '../../../hub/hub.js';
@@ -84,30 +84,42 @@ test('commands: the three firmware commands pass; sealed with the device key whe
   }
 });
 
-test('gateway stats: known fields pass through as scalars; objects, functions-as-text and junk are dropped', () => {
+test('gateway stats: the four management views, known fields as scalars, general numbers flattened into counters', () => {
   const s = checkGatewayStats({
-    router: { id: 'gw', uptimeSeconds: 3, extra: { deep: 1 } },
-    connections: [{ id: 1, host: 'h', devices: ['a', 2, 'b'], tls: true, nested: { x: 1 } }, 'junk'],
-    links: [{ address: 'devices/a/messages/events', credit: 5, delivered: Infinity }],
-    counters: { ok: 1, bad: 'x' },
+    general: { routerId: 'gw', version: '1', uptimeSeconds: 3, links: 2, deliveries: { accepted: 5, note: 'x' }, linksRefused: { 'qd:no-route-to-dest': 1 }, mode: 'standalone', extra: { deep: { x: 1 } } },
+    connections: [{ id: 'c1', host: 'h', devices: ['a', 2, 'b'], tls: null, links: 2, nested: { x: 1 } }, 'junk'],
+    links: [{ address: 'devices/a/messages/events', credit: 5, delivered: Infinity, direction: 'in' }],
+    linkroutes: 'not a list',
   });
-  assert.equal(s, { router: { id: 'gw', uptimeSeconds: 3 }, connections: [{ id: 1, host: 'h', tls: true, devices: ['a', 'b'] }], links: [{ address: 'devices/a/messages/events', credit: 5 }], counters: { ok: 1 } });
-  assert.throws(() => checkGatewayStats([]), /not a JSON object/);
+  assert.equal(s, {
+    router: { id: 'gw', version: '1', uptimeSeconds: 3 },
+    connections: [{ id: 'c1', host: 'h', devices: ['a', 'b'], links: 2 }],
+    links: [{ direction: 'in', address: 'devices/a/messages/events', credit: 5 }],
+    linkRoutes: [],
+    counters: { links: 2, 'deliveries.accepted': 5, 'linksRefused.qd:no-route-to-dest': 1 },
+  });
+  assert.throws(() => checkGatewayStats({ general: [], connections: [], links: [], linkroutes: [] }), /not a JSON object/);
+});
+
+test('the stats URL may name the endpoint, a view or /metrics', () => {
+  for (const url of ['http://h:9090', 'http://h:9090/', 'http://h:9090/stat/general', 'http://h:9090/metrics']) assert.is(managementBase(url).href, 'http://h:9090/', url);
+  assert.is(managementBase('http://h/gw/stat/links?x=1').href, 'http://h/gw/');
 });
 
 test('gateway panel: not configured, read, an HTTP error, not JSON and unreachable each say so', async () => {
   assert.equal(await fetchGatewayPanel(undefined, () => 0), { configured: false });
   const server = createServer((req, res) => {
-    if (req.url === '/ok') res.end(JSON.stringify({ router: { id: 'gw' } }));
-    else if (req.url === '/text') res.end('gateway_links 3\n');
+    const [prefix, view] = req.url!.split('/stat/');
+    if (prefix === '/ok') res.end(view === 'general' ? JSON.stringify({ routerId: 'gw' }) : '[]');
+    else if (prefix === '/text') res.end('gateway_links 3\n');
     else res.writeHead(500).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    assert.equal(await fetchGatewayPanel(`${base}/ok`, () => 5), { configured: true, url: `${base}/ok`, ok: true, fetchedAt: 5, stats: { router: { id: 'gw' }, connections: [], links: [], counters: {} } });
-    assert.equal(await fetchGatewayPanel(`${base}/x`, () => 5), { configured: true, url: `${base}/x`, ok: false, error: 'HTTP 500 Internal Server Error' });
-    assert.match(((await fetchGatewayPanel(`${base}/text`, () => 5)) as { error: string }).error, /cannot read/);
+    assert.equal(await fetchGatewayPanel(`${base}/ok/`, () => 5), { configured: true, url: `${base}/ok/`, ok: true, fetchedAt: 5, stats: { router: { id: 'gw' }, connections: [], links: [], linkRoutes: [], counters: {} } });
+    assert.equal(await fetchGatewayPanel(`${base}/x/`, () => 5), { configured: true, url: `${base}/x/`, ok: false, error: `${base}/x/stat/general: HTTP 500 Internal Server Error` });
+    assert.match(((await fetchGatewayPanel(`${base}/text/`, () => 5)) as { error: string }).error, /cannot read/);
   } finally {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
@@ -116,7 +128,7 @@ test('gateway panel: not configured, read, an HTTP error, not JSON and unreachab
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const port = (closed.address() as AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
-  assert.match(((await fetchGatewayPanel(`http://127.0.0.1:${port}/stats`, () => 5)) as { error: string }).error, /ECONNREFUSED/);
+  assert.match(((await fetchGatewayPanel(`http://127.0.0.1:${port}/`, () => 5)) as { error: string }).error, /ECONNREFUSED/);
 });
 
 test('options: defaults, and a bad value names the option', () => {
