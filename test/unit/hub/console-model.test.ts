@@ -54,6 +54,16 @@ test('without a key the row keeps the ciphertext and says why; figures stay unkn
   assert.equal(m.snapshot().points, {});
 });
 
+test('only the first maxCharts devices to send readings keep chart points; the event carries the point', () => {
+  const m = new ConsoleModel(() => registered, resolveConsoleOptions({ keys, maxCharts: 1 }));
+  const points: unknown[] = [];
+  m.subscribe((e) => e.name === 'telemetry' && points.push(e.data.point));
+  add(m, event('d2', 1, { temperature: 20, light: 1 }, false));
+  add(m, event('d1', 2, { temperature: 21, light: 2 }));
+  assert.equal(Object.keys(m.snapshot().points), ['d2']);
+  assert.equal(points, [[1000, 20, 1], undefined]);
+});
+
 test('a device that sends but is no longer registered is listed as not registered', () => {
   const m = new ConsoleModel(() => registered, resolveConsoleOptions({ keys }));
   add(m, event('gone', 1, { led: 'off' }, false));
