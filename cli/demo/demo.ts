@@ -22,6 +22,9 @@ import type { DemoOptions } from './options.js';
 import { openSerialLine, type SerialLine } from './serial-line.js';
 import type { DemoStatus } from './status.js';
 
+/** Feedback records are batched (IoT Hub: up to a minute; the hub's default 15 s); a demo answers a click within a second. */
+const FEEDBACK_BATCH_MS = 1000;
+
 export interface Demo {
   /** What runs where, one line each, for the user. */
   readonly lines: string[];
@@ -46,7 +49,7 @@ export async function startDemo(o: DemoOptions, warn: (line: string) => void): P
     await new Promise((done) => log.end(done));
   };
   try {
-    const hub: Hub = await startHub({ dataDir, port: o.hubPort, onEvent: (e) => log.write(`${new Date().toISOString()} hub ${JSON.stringify(e)}\n`) });
+    const hub: Hub = await startHub({ dataDir, port: o.hubPort, c2d: { feedbackBatchMs: FEEDBACK_BATCH_MS }, onEvent: (e) => log.write(`${new Date().toISOString()} hub ${JSON.stringify(e)}\n`) });
     stops.push({ what: 'the hub (committing what it acknowledged)', stop: () => hub.close() });
     let stored = 0;
     hub.onTelemetryAppended(() => void (stored += 1));

@@ -1,0 +1,89 @@
+// `fogbridge demo` as a child process for system tests: free ports on 127.0.0.1, a temp data
+// folder, the ready line awaited (no sleeps), and the whole process group (the demo and its socat)
+// killed by `kill()` or when the test process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) killGroup(c, 'SIGKILL');
+});
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Distinct free ports on 127.0.0.1 (all held until every one is chosen). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+export interface DemoProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves with the match once the output has it; rejects when the demo exits first or after timeoutMs. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  /** Sends `signal` to the demo alone (as Ctrl-C would) and waits for its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL to the process group (the demo and socat). */
+  kill(): void;
+}
+
+export function startDemoProcess(args: string[]): DemoProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/index.ts'), 'demo', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  live.add(child);
+  let out = '';
+  const watchers = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    out += chunk;
+    for (const w of [...watchers]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    live.delete(child);
+    for (const w of [...watchers]) w();
+    resolve(code);
+  }));
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor: (re, timeoutMs = 30_000) => new Promise((resolve, reject) => {
+      const done = (error?: Error, m?: RegExpExecArray): void => {
+        clearTimeout(timer);
+        watchers.delete(check);
+        if (error) reject(error);
+        else resolve(m!);
+      };
+      const check = (): void => {
+        const m = re.exec(out);
+        if (m) return done(undefined, m);
+        if (child.exitCode !== null || child.signalCode !== null) done(new Error(`fogbridge demo exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out}`));
+      };
+      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${re} in:\n${out}`)), timeoutMs);
+      watchers.add(check);
+      check();
+    }),
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    kill: () => killGroup(child, 'SIGKILL'),
+  };
+}
