@@ -10,6 +10,7 @@ import type { EnvelopeName } from '../protocol/envelope.js';
 import { firmwareMachine } from './machines/firmware.js';
 import type { FirmwareContext, FirmwareTiming } from './machines/firmware-context.js';
 import { firmwarePhase, type Phase } from './machines/phase.js';
+import type { SendOutcome } from './session.js';
 
 export interface FleetDevice {
   deviceId: string;
@@ -36,6 +37,8 @@ export interface FleetOptions {
   machine?: typeof firmwareMachine;
   onTransition?: (deviceId: string, from: Phase, to: Phase, context: FirmwareContext) => void;
   onCommand?: (deviceId: string, command: NonNullable<FirmwareContext['lastCommand']>) => void;
+  /** Every telemetry outcome a board gets (message id `<deviceId>:<boot>:<seq>`): what the hub acknowledged. */
+  onOutcome?: (deviceId: string, messageId: string, outcome: SendOutcome) => void;
 }
 
 export interface FleetSummary {
@@ -67,8 +70,18 @@ export class Fleet {
       const board = new NetduinoPlus2({ clock, seed: deriveSeed(o.seed, i + 1) });
       const jitter = mulberry32(deriveSeed(o.seed, 100_000 + i));
       const bootMs = (o.timing?.bootMs ?? 250) + Math.floor(spread.next() * (o.spreadMs ?? 0));
+      const onOutcome = o.onOutcome;
       const actor = createActor(o.machine ?? firmwareMachine, {
         ...(o.clock ? { clock: o.clock } : {}),
+        // Only the machine receives SESSION.OUTCOME (its session actor sends it), so the event type
+        // alone picks the outcomes out of the inspection stream.
+        ...(onOutcome
+          ? {
+              inspect: (e: { type: string; event?: { type: string; id?: string; outcome?: SendOutcome } }) => {
+                if (e.type === '@xstate.event' && e.event?.type === 'SESSION.OUTCOME') onOutcome(d.deviceId, e.event.id!, e.event.outcome!);
+              },
+            }
+          : {}),
         input: {
           deviceId: d.deviceId,
           hubHostName: o.hubHostName,
