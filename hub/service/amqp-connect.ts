@@ -63,32 +63,41 @@ export function openConnection(o: ConnectOptions): Promise<Connection> {
   });
 }
 
-/** Closes without waiting and without throwing; a connection whose socket is gone is dropped. */
+const ignore = (): void => undefined;
+
+/**
+ * Drops the connection now, without throwing. rhea's abort_socket ends and destroys the socket and
+ * clears its heartbeat timers (destroying the socket alone would leave them armed, keeping the
+ * process alive for up to twice the idle time-out).
+ */
 export function closeQuietly(connection: Connection): void {
+  connection.removeAllListeners();
+  for (const event of ['error', 'disconnected', 'connection_error', 'connection_close']) connection.on(event, ignore);
+  const internal = connection as unknown as { socket?: unknown; abort_socket?: (socket: unknown) => void };
   try {
-    connection.removeAllListeners();
-    connection.on('error', () => undefined);
-    connection.on('disconnected', () => undefined);
-    if (connection.is_open()) connection.close();
-    else (connection as unknown as { socket?: { destroy(): void } }).socket?.destroy();
+    if (internal.socket && typeof internal.abort_socket === 'function') internal.abort_socket(internal.socket);
   } catch {
     // already gone
   }
 }
 
-/** Resolves when the connection has closed (or at once if it is not open). */
+/** Closes (AMQP close, then the socket); resolves once the peer has answered, at most `timeoutMs` later. */
 export function closeConnection(connection: Connection, timeoutMs = 2000): Promise<void> {
   if (!connection.is_open()) {
     closeQuietly(connection);
     return Promise.resolve();
   }
   return new Promise((resolve) => {
+    // Dropped on the next macrotask: rhea still writes (and re-arms its idle timer) after the event.
     const done = (): void => {
       clearTimeout(timer);
-      closeQuietly(connection);
-      resolve();
+      setImmediate(() => {
+        closeQuietly(connection);
+        resolve();
+      });
     };
     const timer = setTimeout(done, timeoutMs);
+    // The peer's close frame ends the AMQP conversation (§2.4.3); the socket is then dropped.
     connection.once('connection_close', done);
     connection.once('disconnected', done);
     connection.close();

@@ -32,7 +32,7 @@ const TLS_HINT = 'pass --ca <pem> with the CA that signed the hub certificate (t
 /** A socket-level error (from rhea's `disconnected` event) as a ServiceError naming `target`. */
 export function fromSocketError(error: unknown, target: string): ServiceError {
   const code = (error as { code?: string } | undefined)?.code ?? '';
-  const text = (error as Error | undefined)?.message ?? String(error);
+  const text = error === undefined ? '' : ((error as Error).message ?? String(error));
   if (UNREACHABLE.has(code)) return new ServiceError('unreachable', `cannot reach ${target} (${code}): check the host name and port, and that the hub is running`, { cause: error });
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|ERR_TLS|ERR_SSL/i.test(code) || /certificate/i.test(text)) {
     return new ServiceError('tls', `TLS with ${target} failed: ${text}; ${TLS_HINT}`, { cause: error });

@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ENC_PROPERTY, parseKey, seal } from '../../../protocol/envelope.js';
 import { main } from '../../../hub/service/monitor-cli.js';
 import { DeviceMessage, deviceClient, startTestHub, type TestHub } from '../hub/helpers.js';
@@ -103,6 +105,29 @@ test('--checkpoint resumes every partition after the last printed message across
   assert.equal(again.filter((l) => l.partition === '3').map((l) => l.body), [{ b: 2 }]);
   assert.equal(sentinel.body, { sentinel: true }, 'nothing was printed between the new messages and the sentinel');
   assert.equal(JSON.parse(readFileSync(checkpoint, 'utf8')).partitions, { 0: 4, 3: 2 });
+});
+
+test('as a process, Ctrl-C (SIGINT) stops it promptly with exit code 0 and the checkpoint written', async () => {
+  const device = deviceOnPartition(t.hub, 2, 'proc');
+  await sendTelemetry(t.hub, device, ['{"p":1}']);
+  const checkpoint = join(dir, `process-${Date.now()}.json`);
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/index.ts', 'monitor', ...monitor('--from', 'earliest', '--checkpoint', checkpoint)], { cwd: root });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.once('exit', () => reject(new Error(`monitor exited before printing: ${out}`)));
+  });
+  assert.equal(JSON.parse(firstLine).body, { p: 1 });
+  const stoppedAt = Date.now();
+  child.kill('SIGINT');
+  assert.is(await exited, 0);
+  assert.ok(Date.now() - stoppedAt < 3000, `stopped in ${Date.now() - stoppedAt} ms`);
+  assert.equal(JSON.parse(readFileSync(checkpoint, 'utf8')).partitions, { 2: 0 });
 });
 
 test('a bad connection string names the part to fix and exits 2', async () => {
