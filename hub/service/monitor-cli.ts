@@ -91,7 +91,7 @@ export async function main(argv: string[], io: ServiceCliIo = processIo()): Prom
       onStatus: (s) => s.state === 'reconnecting' && io.stderr(`monitor: ${s.error.message}; reconnecting in ${s.delayMs / 1000} s (attempt ${s.attempt})\n`),
     });
     const ids = await reader.open();
-    io.stderr(`monitor: reading ${reader.endpoint.entity} partitions ${ids.join(', ')} (consumer group ${consumerGroup}, from ${values.from}${checkpoint ? `, resuming from ${path}` : ''}); Ctrl-C to stop\n`);
+    io.stderr(`monitor: reading ${reader.endpoint.entity} partitions ${ids.join(', ')} (consumer group ${consumerGroup}, from ${values.from}${checkpoint ? `, checkpoint ${path}: ${Object.keys(checkpoint.partitions).length} partitions resume from it` : ''}); Ctrl-C to stop\n`);
     const opened = reader;
     void io.stopRequested().then(() => opened.close());
     return await pump(opened, keys, io, checkpoint && path ? { checkpoint, path } : undefined);
