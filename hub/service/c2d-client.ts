@@ -26,6 +26,8 @@ export interface C2dClientOptions {
   tokenSeconds?: number;
   requestTimeoutMs?: number;
   now?: () => number;
+  /** Called once when the connection is lost (this client does not reconnect: open a new one). */
+  onLost?: (error: ServiceError) => void;
 }
 
 export interface CommandOptions {
@@ -46,6 +48,7 @@ export class C2dClient {
   readonly #sends = new Set<(error: Error) => void>();
   #feedback: Receiver | undefined;
   #renewal: NodeJS.Timeout;
+  #closed = false;
 
   private constructor(
     private readonly connection: Connection,
@@ -53,6 +56,7 @@ export class C2dClient {
     cbs: RequestLink,
     renew: () => Promise<void>,
     tokenSeconds: number,
+    onLost: ((error: ServiceError) => void) | undefined,
   ) {
     this.#renewal = setInterval(() => void renew().catch((e: unknown) => this.#waiters.failAll(e as Error)), renewEveryMs(tokenSeconds));
     this.#renewal.unref();
@@ -60,6 +64,8 @@ export class C2dClient {
       cbs.failAll(error);
       this.#waiters.failAll(error);
       for (const fail of [...this.#sends]) fail(error);
+      if (!this.#closed) onLost?.(error);
+      this.#closed = true;
     };
     connection.on('disconnected', (ctx: EventContext) => lost(new ServiceError('disconnected', `connection to the hub lost${ctx.error ? `: ${(ctx.error as Error).message}` : ''}`)));
     connection.on('connection_error', (ctx: EventContext) => lost(fromAmqpError(ctx.connection.error, 'the hub closed the connection')));
@@ -82,7 +88,7 @@ export class C2dClient {
       await renew();
       const sender = connection.open_sender({ target: { address: '/messages/devicebound' }, autosettle: true, treat_modified_as_released: false } as never);
       await opened(sender, 'sendable', '/messages/devicebound');
-      return new C2dClient(connection, sender, cbs, renew, tokenSeconds);
+      return new C2dClient(connection, sender, cbs, renew, tokenSeconds, o.onLost);
     } catch (error) {
       await closeConnection(connection);
       throw error instanceof ServiceError ? error : new ServiceError('disconnected', `${describeTarget({ host, port: c.port ?? 5671, tls: true })}: ${(error as Error).message}`);
@@ -144,11 +150,14 @@ export class C2dClient {
   /** The record whose originalMessageId is `messageId` (attaches the feedback receiver if needed). */
   async waitForFeedback(messageId: string, timeoutMs: number): Promise<FeedbackRecord> {
     const record = this.#waiters.waitFor(messageId, timeoutMs);
+    // It may fail while the receiver is still attaching; the caller sees that failure (or the attach's) below.
+    record.catch(() => undefined);
     await this.receiveFeedback();
     return record;
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#renewal);
     this.#waiters.failAll(new ServiceError('disconnected', 'closed'));
     await closeConnection(this.connection);

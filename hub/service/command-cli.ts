@@ -89,7 +89,7 @@ export async function main(argv: string[], io: ServiceCliIo = processIo()): Prom
     if (ack === 'none') return 0;
     io.stderr(`command: waiting up to ${timeout} s for its feedback (Ctrl-C to stop waiting)\n`);
     const stopped = io.stopRequested().then(() => {
-      throw new ServiceError('timeout', `stopped before feedback for ${messageId} arrived`);
+      throw new Error(`stopped before feedback for ${messageId} arrived (the command stays queued until it expires)`);
     });
     const record = await Promise.race([client.waitForFeedback(messageId, timeout * 1000), stopped]).catch((error: unknown) => {
       if (error instanceof ServiceError && error.code === 'timeout') {

@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import type iotDevice from 'azure-iot-device';
 import { ENC_PROPERTY, open, parseKey } from '../../../protocol/envelope.js';
 import { main } from '../../../hub/service/command-cli.js';
+import { C2dClient } from '../../../hub/service/c2d-client.js';
+import type { ServiceError } from '../../../hub/service/service-error.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
 import { deviceClient, startTestHub, type DeviceClient, type TestHub } from '../hub/helpers.js';
 import { CliRun } from './cli-run.js';
@@ -109,6 +111,20 @@ test('a wrong policy key is reported as unauthorized (401) and exits 1', async (
   const run = new CliRun();
   assert.is(await main(['--service', wrong, '--ca', t.hub.certificates.caFile, '--device', 'cmd-board', '{}'], run.io), 1);
   assert.match(run.stderr, /unauthorized \(401\): the hub refused the SAS token for localhost:\d+: 401/);
+});
+
+test('C2dClient reports a lost connection once through onLost, and waiting callers fail with it', async () => {
+  const other = await startTestHub();
+  const lost = new AsyncQueue<ServiceError>();
+  const client = await C2dClient.open({ connectionString: other.hub.connectionStrings.service, ca: other.hub.certificates.caPem, onLost: (e) => lost.push(e) });
+  await client.receiveFeedback();
+  const waiting = client.waitForFeedback('never-sent', 10_000).catch((e: ServiceError) => e);
+  await other.stop();
+  const error = await lost.next(5000, 'onLost');
+  assert.is(error.code, 'disconnected');
+  assert.is(await waiting, error);
+  await client.close();
+  assert.is(lost.size, 0);
 });
 
 test.run();
