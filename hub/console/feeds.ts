@@ -4,8 +4,10 @@
 //   `historyMs` ago; each event goes to the model with its body opened by viewBody(). The reader
 //   reconnects by itself; should it give up (401, not-found), a new one resumes after the last
 //   event seen, `retryMs` later.
-// - commands: a C2dClient opened at the first command and again after it failed. Its feedback
-//   receiver is attached at the first command only: the hub's feedback is ONE queue that every
+// - commands: a C2dClient opened at the first command; when its connection is lost (onLost) it
+//   is opened again, with backoff (1 s doubling to 30 s) while the hub is away, so feedback keeps
+//   flowing. Its feedback receiver is attached at the
+//   first command only: the hub's feedback is ONE queue that every
 //   service client shares (reference/iot-hub-amqp.md §5.2), and a console that has sent nothing
 //   should not take records that a `fogbridge command` is waiting for.
 import { randomBytes } from 'node:crypto';
@@ -70,6 +72,8 @@ export class TelemetryFeed {
 
 export class CommandFeed {
   #client: Promise<C2dClient> | undefined;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly source: FeedSource, private readonly model: ConsoleModel, private readonly o: ResolvedConsoleOptions) {}
 
@@ -90,22 +94,40 @@ export class CommandFeed {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
     const client = this.#client;
     this.#client = undefined;
     await client?.then((c) => c.close(), () => undefined);
   }
 
   #open(): Promise<C2dClient> {
-    this.#client ??= (async () => {
-      const client = await C2dClient.open({ connectionString: this.source.connectionStrings.service, ca: this.source.ca, now: this.o.now });
+    if (this.#client) return this.#client;
+    const opening: Promise<C2dClient> = (this.#client = (async () => {
+      const client: C2dClient = await C2dClient.open({
+        connectionString: this.source.connectionStrings.service, ca: this.source.ca, now: this.o.now,
+        onLost: () => {
+          if (this.#client !== opening) return;
+          this.#drop(client);
+          this.#reopen(0); // feedback for commands already sent is kept by the hub until read
+        },
+      });
       await client.receiveFeedback((record) => this.model.addFeedback(record));
       return client;
-    })();
-    const opening = this.#client;
+    })());
     opening.catch(() => {
       if (this.#client === opening) this.#client = undefined;
     });
     return opening;
+  }
+
+  #reopen(attempt: number): void {
+    if (this.#closed) return;
+    this.#open().catch(() => {
+      if (this.#closed) return;
+      this.#retry = setTimeout(() => this.#reopen(attempt + 1), Math.min(30_000, 1000 * 2 ** attempt));
+      this.#retry.unref();
+    });
   }
 
   #drop(client: C2dClient): void {
