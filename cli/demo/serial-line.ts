@@ -91,6 +91,10 @@ interface PtyPair {
 
 function startSocat(deadlineMs = 5000): Promise<PtyPair> {
   const child = spawn('socat', ['-d', '-d', 'pty,raw,echo=0', 'pty,raw,echo=0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // However this process ends (a crash included), socat must not outlive it.
+  const reap = (): void => void child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   return new Promise((resolve, reject) => {
     let stderr = '';
     const fail = (message: string): void => {
