@@ -18,7 +18,8 @@ export const processIo = (): ServiceCliIo & { dispose(): void } => {
   const stops: (() => void)[] = [];
   const onSignal = (): void => stops.splice(0).forEach((stop) => stop());
   return {
-    stdout: (text) => new Promise((done) => (process.stdout.write(text) ? done() : process.stdout.once('drain', done))),
+    // The write callback runs once the text is handed to the OS: only then may a checkpoint name it.
+    stdout: (text) => new Promise((done, fail) => process.stdout.write(text, (error) => (error ? fail(error) : done()))),
     stderr: (text) => void process.stderr.write(text),
     now: () => Date.now(),
     stopRequested: () =>
