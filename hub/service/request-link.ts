@@ -89,7 +89,9 @@ export async function putToken(cbs: RequestLink, token: string, name: string): P
 export function opened(link: Sender | Receiver, event: 'receiver_open' | 'sendable', address: string): Promise<void> {
   const kind = event === 'receiver_open' ? 'receiver' : 'sender';
   return new Promise((resolve, reject) => {
-    link.once(event, () => resolve());
+    // A refusal is an attach and a detach in one write (AMQP 1.0 §2.6.3): rhea reports the open
+    // first, so look again once that write is processed.
+    link.once(event, () => setImmediate(() => (link.is_remote_open() ? resolve() : reject(fromAmqpError(link.error, `attaching a ${kind} on ${address} was refused`)))));
     link.once(`${kind}_error`, (ctx: EventContext) => reject(fromAmqpError(link.error ?? ctx.connection.error, `attaching a ${kind} on ${address} failed`)));
     link.connection.once('disconnected', () => reject(new ServiceError('disconnected', `connection lost while attaching to ${address}`)));
   });

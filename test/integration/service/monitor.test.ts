@@ -150,6 +150,12 @@ test('a wrong key is reported as unauthorized (401) and exits 1', async () => {
   assert.match(run.stderr, /check SharedAccessKeyName and SharedAccessKey/);
 });
 
+test('an unknown consumer group is named in the refusal and exits 1', async () => {
+  const run = new CliRun();
+  assert.is(await main(monitor('--consumer-group', 'nope'), run.io), 1);
+  assert.match(run.stderr, /fogbridge\/ConsumerGroups\/nope\/Partitions\/0 failed \(amqp:not-found: no consumer group nope/);
+});
+
 test('without the hub CA the TLS failure says to pass --ca; a closed port says it cannot reach the hub', async () => {
   const untrusted = new CliRun();
   assert.is(await main(['--event-hub', t.hub.connectionStrings.eventHub], untrusted.io), 1);
