@@ -37,6 +37,9 @@ export function serialLinkTransport(line: Transport, options: { scheduler: Sched
         const timer = options.scheduler.setTimeout(() => release(), CLOSE_GRACE_MS);
         const release = (): void => {
           options.scheduler.clearTimeout(timer);
+          // After detach nobody listens on the line: a write still in flight when the far end
+          // went away (socat stopped, adapter unplugged) fails with EIO, which must not crash the process.
+          raw.on('error', () => undefined);
           link.detach();
           raw.destroy();
         };

@@ -9,6 +9,8 @@ import common from 'azure-iot-common';
 
 export interface C2dSpec {
   data: string;
+  /** Binary data (an encrypted command), base64: used instead of `data` when given. */
+  dataBase64?: string;
   messageId?: string;
   correlationId?: string;
   contentType?: string;
@@ -28,7 +30,7 @@ export type Request =
 let client: iothub.Client | undefined;
 
 function toMessage(spec: C2dSpec): common.Message {
-  const m = new common.Message(spec.data);
+  const m = new common.Message(spec.dataBase64 !== undefined ? Buffer.from(spec.dataBase64, 'base64') : spec.data);
   if (spec.messageId !== undefined) m.messageId = spec.messageId;
   if (spec.correlationId !== undefined) m.correlationId = spec.correlationId;
   if (spec.contentType !== undefined) m.contentType = spec.contentType as never;
