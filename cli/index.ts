@@ -11,7 +11,7 @@ interface Command {
 export const COMMANDS: Record<string, Command> = {
   demo: { summary: 'run the whole system (npm start): the hub with its web console, the gateway, three emulated Netduinos (TCP and serial)', load: () => import('./demo/cli.js') },
   sas: { summary: 'make a SharedAccessSignature token from a connection string, or verify one', load: () => import('./sas.js') },
-  device: { summary: 'emulate a Netduino board or a fleet: telemetry, commands, reconnects (TCP, gateway or serial link)', load: () => import('../device-emulator/cli.js') },
+  device: { summary: 'emulate a Netduino board or a fleet: telemetry, commands, reconnects (TCP, gateway or serial link)', load: () => import('./device.js') },
   envelope: { summary: 'encrypt or decrypt a payload envelope (xtea-cbc-cts, tea-cbc, xtea-cbc, xxtea, secretbox, none)', load: () => import('./envelope.js') },
   gateway: { summary: 'the transparent TLS gateway: --check validates a qdrouterd-format config and prints the plan', load: () => import('../gateway/cli.js') },
   hub: { summary: 'the local IoT hub (AMQP over TLS, SQLite) that the Azure IoT and Event Hubs SDKs accept; hub device ... manages devices', load: () => import('../hub/cli.js') },

@@ -33,7 +33,8 @@ test('fogbridge device is registered in the CLI and --help prints the options', 
   // cli/index.ts runs its main on import: read its COMMANDS table instead.
   const index = readFileSync(new URL('../../../cli/index.ts', import.meta.url), 'utf8');
   assert.match(index, "device: { summary: 'emulate a Netduino board or a fleet");
-  assert.match(index, "import('../device-emulator/cli.js')");
+  assert.match(index, "import('./device.js')"); // cli/device.ts: --register, then device-emulator/cli.ts
+  assert.match(readFileSync(new URL('../../../cli/device.ts', import.meta.url), 'utf8'), "from '../device-emulator/cli.js'");
   const c = captureIo();
   assert.is(await main(['--help'], c.io), 0);
   for (const option of ['--connection-string', '--gateway', '--serial', '--baud', '--key', '--cipher', '--interval', '--count', '--fleet-file', '--seed']) assert.match(c.out(), option);
