@@ -1,6 +1,8 @@
 // `fogbridge gateway`: the only gateway file that reads files, the environment and argv
-// (DESIGN.md). It reads the qdrouterd-format config, turns it into a GatewayPlan and, with
-// --check, prints the warnings and the plan. A bad config exits non-zero before anything starts.
+// (DESIGN.md; gateway/stat-cli.ts reads argv for `fogbridge stat`). It reads the qdrouterd-format
+// config, turns it into a GatewayPlan and, with --check, prints the warnings and the plan. A bad
+// config exits non-zero before anything starts. PN_TRACE_FRM=1 (as Proton, qdrouterd.md §2.8)
+// turns on the frame trace, written to stderr.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, ConfigFileError, formatWarning } from './config/errors.js';
@@ -18,6 +20,7 @@ with a warning saying what they mean today. See gateway/README.md for every enti
 
   --config <file>   the configuration file (also --config=<file>)
   (no --check)      run the gateway until SIGINT or SIGTERM; logs go to stderr
+                    (PN_TRACE_FRM=1 also prints every AMQP frame, both directions)
   --check           validate the file, read the certificates and secrets it names, print the
                     warnings and the effective configuration; exit 0 if it is valid, 1 if not
   --help            this text`;
@@ -90,6 +93,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** package.json's version, from source (tsx) or from dist/. */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'fogbridge' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
+
 /** Runs the gateway until SIGINT or SIGTERM. A bad config exits 1 before anything starts. */
 async function run(configFile: string): Promise<number> {
   let loaded: { plan: GatewayPlan; warnings: string[] };
@@ -102,9 +118,10 @@ async function run(configFile: string): Promise<number> {
   }
   for (const w of loaded.warnings) console.error(`warning: ${w}`);
   const log = planLogger(loaded.plan.logLevels, (line) => process.stderr.write(`${line}\n`), Date.now);
+  const trace = process.env.PN_TRACE_FRM === '1' ? (line: string) => void process.stderr.write(`${line}\n`) : undefined;
   let gateway;
   try {
-    gateway = await startGateway(loaded.plan, { log });
+    gateway = await startGateway(loaded.plan, { log, trace, version: packageVersion() });
   } catch (error) {
     console.error(`fogbridge gateway: cannot start: ${(error as Error).message}`);
     return 1;

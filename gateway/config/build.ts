@@ -96,6 +96,7 @@ export function buildConfig(entities: readonly Entity[], file: string): Effectiv
     name: getString(e, 'name') ?? `serialListener/${i + 1}`, device: str(e, 'device'), baud: num(e, 'baud'), line: e.line,
   }));
   const policy = of('policy')[0] ?? { type: 'policy', line: 0, values: new Map() };
+  const management = of('management')[0];
 
   unique(file, 'listener, connector and serialListener', [...listeners, ...connectors, ...serialListeners].map((x) => [x.name, x.line]));
   unique(file, 'sslProfile', sslProfiles.map((x) => [x.name, x.line]));
@@ -106,6 +107,7 @@ export function buildConfig(entities: readonly Entity[], file: string): Effectiv
     router: { id: str(router, 'id'), mode: 'standalone', line: router.line },
     listeners, serialListeners, connectors, sslProfiles, linkRoutes, logs,
     policy: { maxConnections: num(policy, 'maxConnections'), line: policy.line },
+    management: management && { host: str(management, 'host'), port: num(management, 'port'), line: management.line },
   };
 }
 

@@ -73,6 +73,7 @@ export function formatPlan(plan: GatewayPlan): string {
         `${r.delExternalPrefix !== undefined ? `, delete prefix '${r.delExternalPrefix}'` : ''}${r.addExternalPrefix !== undefined ? `, add prefix '${r.addExternalPrefix}'` : ''}  (${r.name})`,
     ),
     `limits: maxConnections ${plan.limits.maxConnections}`,
+    `management: ${plan.management ? `http://${plan.management.host.includes(':') ? `[${plan.management.host}]` : plan.management.host}:${plan.management.port} (/stat/*, /metrics)` : 'off (no management section)'}`,
     `logs: ${defaults} for every module${special.map(([m, l]) => `; ${m} ${levels(l)}`).join('')}`,
   ].join('\n');
 }

@@ -176,6 +176,16 @@ export const SCHEMA: Record<string, EntitySpec> = {
     aliases: {},
     ignored: [],
   },
+  management: {
+    singleton: true,
+    ours: true,
+    attributes: {
+      host: str('address the HTTP management endpoint binds; keep loopback unless a firewall guards it', { default: '127.0.0.1' }),
+      port: { type: { kind: 'port' }, default: 8672, doc: 'HTTP port of /stat/* (JSON) and /metrics (Prometheus); 0 = any free port' },
+    },
+    aliases: {},
+    ignored: [],
+  },
 };
 
 /** qdrouterd sections fogbridge does not implement (message routing, router networks, vhosts). */

@@ -84,6 +84,8 @@ export interface GatewayPlan {
   limits: { maxConnections: number };
   /** Every module's enabled levels: its own `log` section, else DEFAULT's, else info and above. */
   logLevels: Readonly<Record<LogModule, readonly LogLevel[]>>;
+  /** The HTTP management endpoint (gateway/management/); undefined = none (no `management` section). */
+  management?: { host: string; port: number } | undefined;
 }
 
 /** Reads one sslProfile's files and password; a failure names the profile, its line and the path. */
@@ -151,5 +153,6 @@ export function toGatewayPlan(config: EffectiveConfig, io: PlanIo): GatewayPlan 
     routes: buildRouteTable(config.linkRoutes.map(({ line: _line, ...spec }) => spec)).routes,
     limits: { maxConnections: config.policy.maxConnections },
     logLevels: levels,
+    management: config.management && { host: config.management.host, port: config.management.port },
   };
 }

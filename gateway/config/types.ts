@@ -94,6 +94,13 @@ export interface SerialListenerConfig {
   line: number;
 }
 
+/** Ours: the HTTP management endpoint (stat JSON, Prometheus metrics); absent section = not started. */
+export interface ManagementConfig {
+  host: string;
+  port: number;
+  line: number;
+}
+
 export interface EffectiveConfig {
   file: string;
   router: RouterConfig;
@@ -104,6 +111,7 @@ export interface EffectiveConfig {
   linkRoutes: readonly LinkRouteConfig[];
   logs: readonly LogConfig[];
   policy: PolicyConfig;
+  management: ManagementConfig | undefined;
 }
 
 export interface LoadedConfig {

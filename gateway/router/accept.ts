@@ -5,12 +5,13 @@
 import type { Duplex } from 'node:stream';
 import type { Container } from 'rhea';
 import { toDeviceError } from './conditions.js';
-import { DeviceConnection, type DownstreamContext } from './downstream.js';
+import { DeviceConnection, type DownstreamContext, type StreamInfo } from './downstream.js';
 import type { FrameViolation } from './frame-guard.js';
 import { guardedSocket } from './guarded-socket.js';
 import type { ListenerPlan } from './options.js';
-import { acceptConnection, boundRemoteOpen, remoteOpened } from './rhea-internals.js';
+import { acceptConnection, boundRemoteOpen, peerContainerId, remoteOpened } from './rhea-internals.js';
 import { ROUTED_LINK_OPTIONS } from './routed-link.js';
+import { connectionTrace, tapStream } from './trace/frame-trace.js';
 
 /** The limits a stream is served with (a listener's, or defaults for acceptStream). */
 export type StreamLimits = Pick<ListenerPlan, 'idleTimeoutSeconds' | 'initialHandshakeTimeoutSeconds' | 'maxFrameSize' | 'maxSessions'>;
@@ -28,7 +29,13 @@ const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 1, 0, 0]);
 /** How long a connection closed for bad input may take to flush its Close before the socket is dropped. */
 const CLOSE_GRACE_MS = 1000;
 
-export function acceptStream(stream: Duplex, label: string, limits: StreamLimits, ctx: AcceptContext): DeviceConnection {
+/** TLS details for management (qdstat -c `security`), or undefined for a plain stream. */
+function tlsOf(stream: Duplex): string | undefined {
+  const t = stream as Duplex & { encrypted?: boolean; getProtocol?(): string | null; getCipher?(): { name: string } };
+  return t.encrypted ? `${t.getProtocol?.() ?? 'TLS'} ${t.getCipher?.()?.name ?? ''}`.trim() : undefined;
+}
+
+export function acceptStream(stream: Duplex, label: string, limits: StreamLimits, ctx: AcceptContext, serialPort?: string): DeviceConnection {
   const { clock } = ctx.deps;
   const overLimit = ctx.live.size >= ctx.maxConnections;
   const violation = (v: FrameViolation): void => {
@@ -42,6 +49,10 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
     }
     clock.setTimeout(() => stream.destroy(), CLOSE_GRACE_MS);
   };
+  const info: StreamInfo = { tls: tlsOf(stream), serialPort };
+  const id = `C${ctx.stats.nextConnectionId()}`;
+  // PN_TRACE_FRM: only when asked, the stream's bytes are copied to the tracer (trace/frame-trace.ts).
+  if (ctx.deps.trace) tapStream(stream, connectionTrace(ctx.deps.trace, id));
   const socket = guardedSocket(stream, limits.maxFrameSize, violation);
   const connection = ctx.container.create_connection({
     container_id: ctx.routerId,
@@ -54,8 +65,9 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
     ...ROUTED_LINK_OPTIONS,
   } as unknown as Parameters<Container['create_connection']>[0]);
   acceptConnection(connection, socket);
-  const device = new DeviceConnection(connection, label, ctx);
+  const device = new DeviceConnection(connection, label, ctx, info, id);
   ctx.live.add(device);
+  ctx.stats.connectionsOpened++;
 
   const handshake = limits.initialHandshakeTimeoutSeconds > 0
     ? clock.setTimeout(() => {
@@ -66,9 +78,21 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
   connection.on('connection_open', () => {
     boundRemoteOpen(connection);
     clock.clearTimeout(handshake);
-    if (overLimit) connection.close(toDeviceError({ kind: 'connection-limit', max: ctx.maxConnections }));
+    if (overLimit) {
+      ctx.stats.connectionsRefused++;
+      ctx.deps.log('POLICY', 'warning', `[${id}] connection refused: policy.maxConnections (${ctx.maxConnections}) reached (${label})`);
+      return connection.close(toDeviceError({ kind: 'connection-limit', max: ctx.maxConnections }));
+    }
+    ctx.deps.log('SERVER', 'info', `[${id}] Connection opened: ${label} container=${JSON.stringify(peerContainerId(connection))}${info.tls ? ` TLS=${info.tls}` : ''}`);
   });
+  let closedLogged = false;
   const ended = (): void => {
+    if (!closedLogged) {
+      closedLogged = true;
+      ctx.stats.connectionsClosed++;
+      const ids = device.deviceIds();
+      ctx.deps.log('SERVER', 'info', `[${id}] Connection closed: ${label}${ids.length ? ` devices=${ids.join(',')}` : ''}`);
+    }
     clock.clearTimeout(handshake);
     ctx.live.delete(device);
     device.end();

@@ -14,12 +14,22 @@ import type { ConnectorPlan, RouterDeps } from './options.js';
 import type { Connector, PoolOwner } from './pool.js';
 import { answerAttach, captureRawTransfers, deferAttach, deliveryFailed, peerContainerId, refuseAttach, remoteAttach } from './rhea-internals.js';
 import { RoutedLink } from './routed-link.js';
+import type { GatewayStats } from './stats.js';
 import type { UpstreamConnection } from './upstream.js';
 
 export interface DownstreamContext {
   routes: RouteTable;
   connectors: ReadonlyMap<string, Connector>;
   deps: RouterDeps;
+  stats: GatewayStats;
+}
+
+/** What management shows of the stream a connection came on (qdstat -c host, security). */
+export interface StreamInfo {
+  /** TLS protocol and cipher, or undefined for plain AMQP. */
+  tls: string | undefined;
+  /** The serialListener's device path when the connection came over a serial link. */
+  serialPort: string | undefined;
 }
 
 interface Assignment { upstream: UpstreamConnection; session: Session }
@@ -40,8 +50,11 @@ export class DeviceConnection implements PoolOwner {
   private readonly cbs = new Map<Connector, DeviceCbs>();
   private readonly expiryTimers = new Set<unknown>();
   private ended = false;
+  readonly openedAt: number;
 
-  constructor(readonly connection: Connection, readonly label: string, private readonly ctx: DownstreamContext) {
+  /** `id`: qdrouterd's connection id (`C3`), shared with upstream connections. */
+  constructor(readonly connection: Connection, readonly label: string, private readonly ctx: DownstreamContext, readonly stream: StreamInfo, readonly id: string) {
+    this.openedAt = ctx.deps.clock.now();
     connection.on('receiver_open', (context) => this.attach(context.receiver!, 'sender'));
     connection.on('sender_open', (context) => this.attach(context.sender!, 'receiver'));
   }
@@ -60,6 +73,18 @@ export class DeviceConnection implements PoolOwner {
     this.grants.clear();
   }
 
+  /** The container-id from the device's Open. */
+  get containerId(): string {
+    return peerContainerId(this.connection);
+  }
+
+  /** Device ids (or policy audiences) this connection holds hub-accepted, unexpired tokens for. */
+  deviceIds(): string[] {
+    const now = this.ctx.deps.clock.now();
+    const ids = [...this.grants.values()].flatMap((g) => g.live(now)).map((g) => /\/devices\/([^/]+)/i.exec(g.token.audience)?.[1] ?? g.token.audience);
+    return [...new Set(ids)];
+  }
+
   upstreamLost(connector: Connector): void {
     this.assignments.delete(connector);
     for (const l of [...this.links]) if (this.connectorOf.get(l) === connector) l.hubLost();
@@ -74,7 +99,13 @@ export class DeviceConnection implements PoolOwner {
     if (role === 'sender') captureRawTransfers(link as Receiver, ({ delivery }) => delivery.update(true, deliveryFailed()));
     const fields = remoteAttach(link);
     const address = (role === 'sender' ? fields.targetAddress : fields.sourceAddress) ?? '';
-    const refuse = (f: RouterFailure): void => refuseAttach(link, toDeviceError(f));
+    const refuse = (f: RouterFailure): void => {
+      const error = toDeviceError(f);
+      this.ctx.stats.refused(error.condition);
+      this.ctx.deps.log(f.kind === 'unauthorized' ? 'POLICY' : 'ROUTER', f.kind === 'unauthorized' ? 'warning' : 'info',
+        `[${this.id}] Link refused: dir=${role === 'sender' ? 'in' : 'out'} address=${JSON.stringify(address)} ${error.condition} (${error.description})`);
+      refuseAttach(link, error);
+    };
     const match = address ? this.ctx.routes.match(address, role) : undefined;
     const connector = match?.connection === undefined ? undefined : this.ctx.connectors.get(match.connection);
     if (!match || !connector) return refuse({ kind: 'no-route', address });
@@ -93,7 +124,10 @@ export class DeviceConnection implements PoolOwner {
         if (this.ended) return;
         if (link.is_closed()) return refuseAttach(link); // the device gave up waiting: answer its detach
         const routed = new RoutedLink(
-          { down: link, device: fields, direction: role === 'sender' ? 'in' : 'out', address, forwardedAddress: match.forwardedAddress, upstreamSession: session, deviceContainerId: peerContainerId(this.connection) },
+          {
+            down: link, device: fields, direction: role === 'sender' ? 'in' : 'out', address, forwardedAddress: match.forwardedAddress, upstreamSession: session,
+            deviceContainerId: peerContainerId(this.connection), connectionId: this.id, connector: connector.plan.name, stats: this.ctx.stats, log: this.ctx.deps.log,
+          },
           (l) => this.links.delete(l),
         );
         this.links.add(routed);
@@ -131,11 +165,15 @@ export class DeviceConnection implements PoolOwner {
     if (!cbs) {
       cbs = new DeviceCbs({
         forward: async (request) => {
+          let answer;
           try {
-            return await (await this.assignment(connector)).upstream.cbs.putToken(request);
+            answer = await (await this.assignment(connector)).upstream.cbs.putToken(request);
           } catch {
-            return { statusCode: 503, description: `connector ${connector.plan.name} is not connected` };
+            answer = { statusCode: 503, description: `connector ${connector.plan.name} is not connected` };
           }
+          this.ctx.stats.putToken(answer.statusCode);
+          this.ctx.deps.log('AUTHSERVICE', answer.statusCode === 200 ? 'info' : 'warning', `[${this.id}] put-token for ${JSON.stringify(request.name)}: ${answer.statusCode}${answer.statusCode === 200 ? '' : ` (${answer.description})`}`);
+          return answer;
         },
         accepted: (request) => this.grant(connector, request),
       });

@@ -11,12 +11,21 @@ import { listen, type BoundListener } from './listeners.js';
 import { defaultDeps, type GatewayPlan, type RouterDeps } from './options.js';
 import { Connector } from './pool.js';
 import { destroySocket } from './rhea-internals.js';
+import { SerialListener } from './serial-listener.js';
+import { GatewayStats } from './stats.js';
+import { startManagement, type ManagementServer } from '../management/http.js';
+import type { GatewayView } from '../management/snapshot.js';
 
 export interface Gateway {
   readonly listeners: readonly BoundListener[];
   readonly connectors: ReadonlyMap<string, Connector>;
   /** Live device connections. */
   readonly connections: ReadonlySet<DeviceConnection>;
+  readonly serialListeners: readonly SerialListener[];
+  /** The HTTP management endpoint, when the plan has one (gateway/management/). */
+  readonly management: ManagementServer | undefined;
+  /** What management reads (stat JSON, metrics). */
+  readonly view: GatewayView;
   /** Serve a device connection carried by any byte stream. */
   acceptStream(stream: Duplex, label: string, limits?: Partial<StreamLimits>): DeviceConnection;
   /** Resolves once every connector has an open upstream connection (or the timeout passes: false). */
@@ -31,25 +40,35 @@ export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> 
   const d: RouterDeps = { ...defaultDeps, ...deps };
   const container = rhea.create_container({ id: plan.routerId });
   container.on('error', (e: unknown) => d.log('SERVER', 'error', `unhandled AMQP error: ${String((e as Error)?.message ?? e)}`));
-  const connectors = new Map(plan.connectors.map((c) => [c.name, new Connector(c, container, plan.routerId, d)]));
+  const stats = new GatewayStats(d.clock.now());
+  const connectors = new Map(plan.connectors.map((c) => [c.name, new Connector(c, container, plan.routerId, d, stats)]));
   const live = new Set<DeviceConnection>();
-  const ctx: AcceptContext = { routes: buildRouteTable(plan.routes), connectors, deps: d, container, routerId: plan.routerId, maxConnections: plan.limits.maxConnections, live };
+  const ctx: AcceptContext = { routes: buildRouteTable(plan.routes), connectors, deps: d, stats, container, routerId: plan.routerId, maxConnections: plan.limits.maxConnections, live };
+  const view: GatewayView = { plan, stats, connections: live, connectors, now: () => d.clock.now(), version: d.version };
   for (const c of connectors.values()) c.start();
 
   const listeners: BoundListener[] = [];
+  let management: ManagementServer | undefined;
   try {
     for (const l of plan.listeners) listeners.push(await listen(l, (stream, label) => acceptStream(stream, label, l, ctx)));
+    if (plan.management) management = await startManagement(view, plan.management);
   } catch (e) {
     for (const l of listeners) void l.close();
     for (const c of connectors.values()) c.close();
     throw e;
   }
   for (const l of listeners) d.log('SERVER', 'info', `listening on ${l.host}:${l.port} (${l.name}${l.tls ? ', TLS' : ''})`);
+  if (management) d.log('HTTP', 'info', `management on http://${management.host}:${management.port} (/stat/general, /stat/connections, /stat/links, /stat/linkroutes, /metrics)`);
+  const serialListeners = plan.serialListeners.map((s) => new SerialListener(s, d, (stream, label) => acceptStream(stream, label, STREAM_DEFAULTS, ctx, s.device)));
+  for (const s of serialListeners) s.start();
 
   return {
     listeners,
     connectors,
     connections: live,
+    serialListeners,
+    management,
+    view,
     acceptStream: (stream, label, limits) => acceptStream(stream, label, { ...STREAM_DEFAULTS, ...limits }, ctx),
     upstreamReady: (timeoutMs = 10_000) => new Promise((resolve) => {
       const timer = d.clock.setTimeout(() => resolve(false), timeoutMs);
@@ -59,13 +78,14 @@ export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> 
       });
     }),
     async close() {
+      for (const s of serialListeners) s.close();
       for (const device of [...live]) {
         device.end();
         device.connection.close({ condition: 'amqp:connection:forced', description: 'the gateway is shutting down' });
         destroySocket(device.connection);
       }
       for (const c of connectors.values()) c.close();
-      await Promise.all(listeners.map((l) => l.close()));
+      await Promise.all([...listeners.map((l) => l.close()), management?.close()]);
     },
   };
 }

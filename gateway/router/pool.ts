@@ -6,6 +6,7 @@
 // attaches are refused at once (qdrouterd.md §2.4).
 import type { Container } from 'rhea';
 import type { ConnectorPlan, RouterDeps } from './options.js';
+import type { GatewayStats } from './stats.js';
 import { UpstreamConnection } from './upstream.js';
 
 /** A downstream connection, as the pool sees it. */
@@ -33,7 +34,13 @@ export class Connector {
     private readonly container: Container,
     private readonly routerId: string,
     private readonly deps: RouterDeps,
+    private readonly stats: GatewayStats,
   ) {}
+
+  /** The pool's open upstream connections with the number of device connections each carries (management). */
+  get upstreams(): { upstream: UpstreamConnection; devices: number }[] {
+    return this.slots.filter((s) => s.upstream?.isOpen).map((s) => ({ upstream: s.upstream!, devices: s.owners.size }));
+  }
 
   start(): void {
     this.connect(this.addSlot());
@@ -101,15 +108,18 @@ export class Connector {
 
   private connect(slot: Slot): void {
     if (this.closed) return;
-    slot.upstream = new UpstreamConnection(this.plan, this.container, this.routerId, this.deps, {
+    this.deps.log('CONN_MGR', 'debug', `connector ${this.plan.name}: connecting to ${this.plan.host}:${this.plan.port}${this.plan.tls ? ' (TLS)' : ''}`);
+    slot.upstream = new UpstreamConnection(this.plan, this.container, this.routerId, this.deps, this.stats, {
       open: (u) => {
         slot.failures = 0;
-        this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: connected to ${this.plan.host}:${this.plan.port}`);
+        this.stats.upstreamConnects++;
+        this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: connected to ${this.plan.host}:${this.plan.port} [${u.id}]${u.tls ? ` TLS=${u.tls}` : ''}`);
         for (const w of slot.waiting.splice(0)) w.resolve(u);
         this.notify();
       },
       lost: (u, error) => {
-        this.deps.log('CONN_MGR', 'warning', `connector ${this.plan.name}: connection lost (${describe(error)})`);
+        if (u.openedAt !== undefined) this.stats.upstreamLosses++;
+        this.deps.log('CONN_MGR', 'warning', `connector ${this.plan.name}: ${u.openedAt === undefined ? 'cannot connect to' : `[${u.id}] connection lost to`} ${this.plan.host}:${this.plan.port} (${describe(error)})`);
         const owners = [...slot.owners];
         slot.owners.clear();
         for (const w of slot.waiting.splice(0)) w.reject(new ConnectorDownError(this.plan.name));
@@ -131,6 +141,7 @@ export class Connector {
     const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** slot.failures);
     slot.failures += 1;
     const wait = Math.round(delay / 2 + (this.deps.random() * delay) / 2);
+    this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: reconnecting in ${wait} ms (attempt ${slot.failures}, backoff cap ${maxDelayMs} ms)`);
     slot.timer = this.deps.clock.setTimeout(() => this.connect(slot), wait);
   }
 }

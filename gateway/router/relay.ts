@@ -10,6 +10,7 @@
 //    the far peer settles (node-stack-notes.md); pre-settled deliveries pass pre-settled;
 //  - an aborted transfer (AMQP 1.0 §2.7.5) is dropped here: nothing had gone out yet.
 import type { Delivery, Receiver, Sender } from 'rhea';
+import type { DeliveryCounts } from './stats.js';
 import {
   captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, reportDrained, remoteOutcome, sendRaw, senderCredit, senderDraining, sessionRoom, setReceiverDrain,
 } from './rhea-internals.js';
@@ -22,14 +23,14 @@ export class Relay {
   /** Counters for management (`stat -l`). */
   readonly counts = { delivered: 0, accepted: 0, rejected: 0, released: 0, modified: 0, aborted: 0 };
 
-  /** `onOverCredit`: the receiving side's peer sent without credit; the owner ends the link. */
-  constructor(private readonly receiver: Receiver, private readonly sender: Sender, onOverCredit: () => void) {
+  /** `onOverCredit`: the receiving side's peer sent without credit; the owner ends the link. `totals`: the gateway's sums (stats.ts). */
+  constructor(private readonly receiver: Receiver, private readonly sender: Sender, onOverCredit: () => void, private readonly totals?: DeliveryCounts) {
     captureRawTransfers(receiver, ({ delivery, bytes, format, aborted, overCredit }) => {
       if (overCredit) {
         delivery.update(true, deliveryFailed());
         return onOverCredit();
       }
-      if (aborted) this.counts.aborted++;
+      if (aborted) this.count('aborted');
       else this.forward(delivery, bytes, format);
       this.mirrorCredit();
     });
@@ -58,8 +59,18 @@ export class Relay {
     this.inFlight.clear();
   }
 
+  /** Deliveries forwarded and not yet settled by the far peer. */
+  get unsettled(): number {
+    return this.inFlight.size;
+  }
+
+  private count(what: keyof DeliveryCounts): void {
+    this.counts[what]++;
+    if (this.totals) this.totals[what]++;
+  }
+
   private forward(incoming: Delivery, bytes: Buffer, format: number): void {
-    this.counts.delivered++;
+    this.count('delivered');
     const presettled = incoming.remote_settled;
     const outgoing = sendRaw(this.sender, bytes, incoming.tag, format, presettled);
     this.queued.push(outgoing);
@@ -78,7 +89,7 @@ export class Relay {
   private mirrorOutcome(event: (typeof OUTCOME_EVENTS)[number], outgoing: Delivery): void {
     const incoming = this.inFlight.get(outgoing);
     if (!incoming) return;
-    if (event !== 'settled') this.counts[event]++;
+    if (event !== 'settled') this.count(event);
     if (event !== 'settled' && outgoing.remote_settled) return; // 'settled' follows in the same turn
     incoming.update(outgoing.remote_settled, remoteOutcome(outgoing));
     if (outgoing.remote_settled) {

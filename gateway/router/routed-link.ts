@@ -6,7 +6,9 @@
 // connection detaches the other half with qd:routed-link-lost.
 import type { Receiver, Sender, Session, link as Link } from 'rhea';
 import { toDeviceError, toHubError } from './conditions.js';
+import type { RouterDeps } from './options.js';
 import { Relay } from './relay.js';
+import type { GatewayStats } from './stats.js';
 import {
   answerAttach, openLink, refuseAttach, remoteAttach, remoteDetach, withAddress, type AttachFields,
 } from './rhea-internals.js';
@@ -20,6 +22,11 @@ export interface RoutedLinkSpec {
   forwardedAddress: string;
   upstreamSession: Session;
   deviceContainerId: string;
+  /** The device connection's id (`C3`) and the connector carrying the hub half, for logs and management. */
+  connectionId: string;
+  connector: string;
+  stats: GatewayStats;
+  log: RouterDeps['log'];
 }
 
 /** Options for our ends of routed links: all credit and settlement are driven by Relay. */
@@ -31,7 +38,7 @@ export class RoutedLink {
   private relay: Relay | undefined;
   readonly down: Sender | Receiver;
 
-  constructor(private readonly spec: RoutedLinkSpec, private readonly onEnd: (l: RoutedLink) => void) {
+  constructor(readonly spec: RoutedLinkSpec, private readonly onEnd: (l: RoutedLink) => void) {
     this.down = spec.down;
     const terminus = spec.direction === 'in' ? 'target' : 'source';
     const fields = spec.forwardedAddress === spec.address ? spec.device : withAddress(spec.device, terminus, spec.forwardedAddress);
@@ -55,6 +62,11 @@ export class RoutedLink {
 
   get counts(): Relay['counts'] | undefined {
     return this.relay?.counts;
+  }
+
+  /** Deliveries forwarded on this link that the far peer has not settled yet. */
+  get unsettled(): number {
+    return this.relay?.unsettled ?? 0;
   }
 
   /** The hub's connection went away (qdrouterd.md §2.5). */
@@ -86,9 +98,12 @@ export class RoutedLink {
     if (replied === this.spec.forwardedAddress && replied !== this.spec.address) reply = withAddress(reply, terminus, this.spec.address);
     answerAttach(this.down, reply);
     this.state = 'open';
+    const totals = this.spec.stats.deliveries;
     this.relay = this.spec.direction === 'in'
-      ? new Relay(this.down as Receiver, this.up as Sender, () => this.overCredit('device'))
-      : new Relay(this.up as Receiver, this.down as Sender, () => this.overCredit('hub'));
+      ? new Relay(this.down as Receiver, this.up as Sender, () => this.overCredit('device'), totals)
+      : new Relay(this.up as Receiver, this.down as Sender, () => this.overCredit('hub'), totals);
+    this.spec.stats.linksAttached++;
+    this.spec.log('ROUTER', 'info', `[${this.spec.connectionId}] Link attached: dir=${this.spec.direction} address=${JSON.stringify(this.spec.address)} link=${JSON.stringify(this.down.name)} peer=${JSON.stringify(this.up.name)} connector=${this.spec.connector}`);
     this.relay.start();
   }
 
@@ -108,7 +123,11 @@ export class RoutedLink {
   private hubDetached(): void {
     if (this.state === 'closed') return;
     const { closed, error } = remoteDetach(this.up);
-    if (this.state === 'pending') answerAttach(this.down, remoteAttach(this.up));
+    if (this.state === 'pending') {
+      answerAttach(this.down, remoteAttach(this.up));
+      this.spec.stats.refused(error?.condition ?? 'detached');
+      this.spec.log('ROUTER', 'info', `[${this.spec.connectionId}] Link refused by the hub: dir=${this.spec.direction} address=${JSON.stringify(this.spec.address)} ${error ? `${error.condition} (${error.description ?? ''})` : 'detached without an error'}`);
+    }
     if (this.spec.direction === 'in') this.relay?.failInFlight();
     this.finish();
     mirrorDetach(this.down, closed, error);
@@ -131,6 +150,11 @@ export class RoutedLink {
   }
 
   private finish(): void {
+    if (this.state === 'open') {
+      this.spec.stats.linksDetached++;
+      const c = this.relay!.counts;
+      this.spec.log('ROUTER', 'info', `[${this.spec.connectionId}] Link detached: dir=${this.spec.direction} address=${JSON.stringify(this.spec.address)} delivered=${c.delivered} accepted=${c.accepted} rejected=${c.rejected} released=${c.released} modified=${c.modified}`);
+    }
     this.state = 'closed';
     this.onEnd(this);
   }

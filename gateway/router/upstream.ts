@@ -7,21 +7,28 @@ import { isIP } from 'node:net';
 import type { Connection, Container, Session } from 'rhea';
 import { UpstreamCbs } from '../cbs/upstream-cbs.js';
 import type { ConnectorPlan, RouterDeps } from './options.js';
-import { destroySocket } from './rhea-internals.js';
+import { connectionSocket, destroySocket, peerContainerId } from './rhea-internals.js';
+import type { GatewayStats } from './stats.js';
+import { connectionTrace, tapStream } from './trace/frame-trace.js';
 
 export class UpstreamConnection {
   readonly connection: Connection;
   readonly cbs: UpstreamCbs;
   private opened = false;
   private ended = false;
+  /** qdrouterd's connection id (`C4`), shared with device connections. */
+  readonly id: string;
+  openedAt: number | undefined;
 
   constructor(
     readonly plan: ConnectorPlan,
     container: Container,
     routerId: string,
     deps: RouterDeps,
+    stats: GatewayStats,
     events: { open(u: UpstreamConnection): void; lost(u: UpstreamConnection, error: unknown): void },
   ) {
+    this.id = `C${stats.nextConnectionId()}`;
     const tlsOptions = plan.tls
       ? {
           transport: 'tls' as const,
@@ -49,9 +56,12 @@ export class UpstreamConnection {
       idle_time_out: plan.idleTimeoutSeconds > 0 ? (plan.idleTimeoutSeconds * 1000) / 2 : undefined,
       properties: { product: 'fogbridge-gateway' },
     } as Parameters<Container['connect']>[0]);
+    const socket = connectionSocket(this.connection);
+    if (deps.trace && socket) tapStream(socket, connectionTrace(deps.trace, this.id));
     this.cbs = new UpstreamCbs(this.connection, deps.clock, deps.cbsTimeoutMs);
     this.connection.on('connection_open', () => {
       this.opened = true;
+      this.openedAt = deps.clock.now();
       events.open(this);
     });
     const end = (error: unknown): void => {
@@ -69,6 +79,17 @@ export class UpstreamConnection {
     this.connection.on('connection_error', () => undefined);
     this.connection.on('protocol_error', (e: unknown) => end(e));
     this.connection.on('error', (e: unknown) => end(e));
+  }
+
+  /** The hub's container-id from its Open. */
+  get peerContainerId(): string {
+    return peerContainerId(this.connection);
+  }
+
+  /** TLS protocol and cipher of the open connection, or undefined for plain AMQP. */
+  get tls(): string | undefined {
+    const s = connectionSocket(this.connection) as (ReturnType<typeof connectionSocket> & { encrypted?: boolean; getProtocol?(): string | null; getCipher?(): { name: string } }) | undefined;
+    return s?.encrypted ? `${s.getProtocol?.() ?? 'TLS'} ${s.getCipher?.()?.name ?? ''}`.trim() : undefined;
   }
 
   get isOpen(): boolean {

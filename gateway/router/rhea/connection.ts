@@ -46,3 +46,8 @@ export function destroySocket(c: Connection): void {
   else internals.socket?.end?.();
   internals._disconnected?.();
 }
+
+/** The socket rhea made for a client connection (set synchronously by connect()), e.g. to trace its frames. */
+export function connectionSocket(c: Connection): Duplex | undefined {
+  return (c as unknown as { socket?: Duplex }).socket;
+}
