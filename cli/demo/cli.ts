@@ -16,6 +16,7 @@ export function portClaims(o: DemoOptions): PortClaim[] {
   return [
     { port: o.hubPort, host: undefined, what: 'the hub (AMQP over TLS)', option: '--hub-port' },
     { port: o.gatewayPort, host: undefined, what: 'the gateway (plain AMQP for the boards)', option: '--gateway-port' },
+    { port: o.managementPort, host: '127.0.0.1', what: "the gateway's management endpoint (HTTP)", option: '--management-port' },
     ...(o.consolePort === undefined ? [] : [{ port: o.consolePort, host: '127.0.0.1', what: 'the web console', option: '--console-port' }]),
   ];
 }

@@ -1,9 +1,10 @@
 // startDemo(): the whole system in one process, in order: the hub (data folder, CA made on first
-// start) and its web console, the gateway from the qdrouterd file written to <data>/gateway.conf
-// and loaded through the gateway's own config path, then three emulated Netduinos registered in
-// the hub (two over TCP through the gateway, one over the serial link). close() stops them in
-// the reverse order: boards (links closed, outboxes settled), gateway, console, hub (commits what
-// it acknowledged). The parts meet only on the wire, as when run as separate programs.
+// start), the gateway from the qdrouterd file written to <data>/gateway.conf and loaded through
+// the gateway's own config path, the hub's web console (reading the gateway's management
+// endpoint), then three emulated Netduinos registered in the hub (two over TCP through the
+// gateway, one over the serial link). close() stops them in the reverse order: boards (links
+// closed), console, gateway, hub (commits what it acknowledged). The parts meet only on the
+// wire, as when run as separate programs.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -19,7 +20,7 @@ import { parseIotHubConnectionString } from '../../protocol/connection-string.js
 import { demoBoards, DEMO_BOARDS, DEMO_ENVELOPE, keysFileText } from './boards.js';
 import { demoGatewayConfig } from './gateway-config.js';
 import type { DemoOptions } from './options.js';
-import { openSerialLine, type SerialLine } from './serial-line.js';
+import { openSerialLine, SERIAL_BAUD, type SerialLine } from './serial-line.js';
 import type { DemoStatus } from './status.js';
 
 /** Feedback records are batched (IoT Hub: up to a minute; the hub's default 15 s); a demo answers a click within a second. */
@@ -61,30 +62,34 @@ export async function startDemo(o: DemoOptions, warn: (line: string) => void): P
     const devices = Object.fromEntries(DEMO_BOARDS.map(({ deviceId }) => [deviceId, hub.deviceConnectionString(deviceId)]));
     writeFileSync(stringsPath, `${JSON.stringify({ ...hub.connectionStrings, devices }, null, 2)}\n`);
 
-    let web: WebConsole | undefined;
-    if (o.consolePort !== undefined) {
-      web = await startConsole(hub, { port: o.consolePort, keys: readKeys(keysPath) });
-      stops.push({ what: 'the web console', stop: () => web!.close() });
-    }
-
+    // The gateway opens a pty itself (its serialListener); an in-memory line is handed to it.
     const serial: SerialLine = await openSerialLine(o.serial);
     stops.push({ what: 'the serial line', stop: () => serial.close() });
     const configPath = join(dataDir, 'gateway.conf');
     writeFileSync(configPath, demoGatewayConfig({
       gatewayPort: o.gatewayPort, hubHost: hub.options.hostname, hubPort: hub.port, caCertFile: relative(dataDir, hub.certificates.caFile),
+      managementPort: o.managementPort,
+      ...(serial.gatewayDevice === undefined ? {} : { serialListener: { device: serial.gatewayDevice, baud: SERIAL_BAUD } }),
       notes: [
         'Written by `fogbridge demo` at each start: the original story\'s qdrouterd config, with the IoT hub made local.',
         `Run it alone: fogbridge gateway --config ${shown(configPath)}`,
-        `The serial board (${serial.mode === 'pty' ? `pty ${serial.gatewayDevice}` : 'in-memory line'}) is handed to the gateway by the demo itself.`,
+        ...(serial.gatewayDevice === undefined ? ['The serial board is on an in-memory line that the demo hands to the gateway (no socat).'] : []),
       ],
     }));
     const loaded = loadPlan(configPath);
     for (const w of loaded.warnings) warn(`gateway config: ${w}`);
     const gateway: Gateway = await startGateway(loaded.plan, { log: planLogger(loaded.plan.logLevels, (line) => log.write(`${line}\n`), Date.now) });
     stops.push({ what: 'the gateway', stop: () => gateway.close() });
-    await serial.attach((stream, label) => gateway.acceptStream(stream, label));
+    serial.attach?.((stream, label) => gateway.acceptStream(stream, label));
     if (!(await gateway.upstreamReady(10_000))) warn(`the gateway has not reached the hub within 10 s (see ${shown(join(dataDir, 'demo.log'))}); the boards will retry`);
     const gatewayPort = gateway.listeners[0]!.port;
+    const management = gateway.management && `http://127.0.0.1:${gateway.management.port}/`;
+
+    let web: WebConsole | undefined;
+    if (o.consolePort !== undefined) {
+      web = await startConsole(hub, { port: o.consolePort, keys: readKeys(keysPath), ...(management ? { gatewayStatsUrl: management } : {}) });
+      stops.push({ what: 'the web console', stop: () => web!.close() });
+    }
 
     const fleet = new Fleet({
       hubHostName: parseIotHubConnectionString(devices['netduino-1']!).hostName,
@@ -105,6 +110,7 @@ export async function startDemo(o: DemoOptions, warn: (line: string) => void): P
       `hub       amqps://${hub.options.hostname}:${hub.port}   CA ${shown(hub.certificates.caFile)}`,
       `console   ${web ? web.url : 'off (--no-console)'}`,
       `gateway   amqp://localhost:${gatewayPort} -> amqps://${hub.options.hostname}:${hub.port}   config ${shown(configPath)}`,
+      `manage    ${management ? `${management}stat/general, /metrics (fogbridge stat)` : 'off'}`,
       `boards    ${ids('tcp')} over TCP to the gateway; ${ids('serial')} over the serial link; a reading every ${o.intervalMs / 1000} s${boards.added.length ? ` (registered now: ${boards.added.join(', ')})` : ''}`,
       `serial    ${serial.description}`,
       `strings   ${shown(stringsPath)} (service, eventHub, caFile, devices)`,

@@ -12,7 +12,9 @@ export interface DemoGatewayConfig {
   hubPort: number;
   /** The hub's CA certificate, absolute or relative to the config file's folder. */
   caCertFile: string;
-  /** A serial line the gateway listens on itself (its serialListener), when it does. */
+  /** The gateway's HTTP management endpoint (/stat/*, /metrics) on 127.0.0.1. */
+  managementPort?: number;
+  /** A serial line the gateway listens on itself (its serialListener). */
   serialListener?: { device: string; baud: number };
   /** Extra comment lines at the top (what wrote the file, how the serial board is attached). */
   notes?: readonly string[];
@@ -34,6 +36,9 @@ export function demoGatewayConfig(c: DemoGatewayConfig): string {
     ...(c.serialListener
       ? ['# a board on a serial line, with the reliable serial link (docs/serial-link.md)', section('serialListener', [['name', 'serial-board'], ['device', c.serialListener.device], ['baud', c.serialListener.baud]])]
       : []),
+    ...(c.managementPort === undefined
+      ? []
+      : ['# fogbridge stat, /metrics and the console\'s gateway panel read it (loopback only)', section('management', [['host', '127.0.0.1'], ['port', c.managementPort]])]),
     '# trust the local hub\'s CA (the story trusted the CA of Azure IoT Hub\'s certificate)',
     section('sslProfile', [['name', 'hub-tls'], ['caCertFile', c.caCertFile]]),
     '# the hub: AMQP over TLS, CBS tokens proxied per device (fogbridge\'s defaults)',

@@ -9,6 +9,8 @@ export interface DemoOptions {
   dataDir: string;
   hubPort: number;
   gatewayPort: number;
+  /** The gateway's HTTP management endpoint (/stat/*, /metrics), on 127.0.0.1. */
+  managementPort: number;
   /** undefined: no web console (--no-console). */
   consolePort: number | undefined;
   /** auto = a socat pty pair when socat is installed, else an in-memory serial line. */
@@ -32,6 +34,8 @@ reuses the data folder: the same devices, keys and certificates.
   --data <dir>           data folder (default ./data)
   --hub-port <n>         the hub's AMQP over TLS port (default 5671)
   --gateway-port <n>     the gateway's plain AMQP listener for the boards (default 5672)
+  --management-port <n>  the gateway's management endpoint (fogbridge stat, the console's gateway
+                         panel), on 127.0.0.1 (default 8672)
   --console-port <n>     the web console, on 127.0.0.1 (default 8080)
   --no-console           do not serve the web console
   --serial <mode>        auto (default): a socat pty pair when socat is installed, else an
@@ -58,6 +62,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
         data: { type: 'string', default: './data' },
         'hub-port': { type: 'string', default: '5671' },
         'gateway-port': { type: 'string', default: '5672' },
+        'management-port': { type: 'string', default: '8672' },
         'console-port': { type: 'string', default: '8080' },
         'no-console': { type: 'boolean', default: false },
         serial: { type: 'string', default: 'auto' },
@@ -77,6 +82,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
     dataDir: values.data,
     hubPort: port('hub-port', values['hub-port']),
     gatewayPort: port('gateway-port', values['gateway-port']),
+    managementPort: port('management-port', values['management-port']),
     consolePort: values['no-console'] ? undefined : port('console-port', values['console-port']),
     serial,
     intervalMs: Number(values.interval) * 1000,

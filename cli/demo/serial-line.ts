@@ -3,7 +3,8 @@
 // real port would be). Without socat: an in-memory line paced at 115200 baud (hardware/transport/
 // memory.ts), a fresh one each time the board (re)opens it, like plugging the cable in again.
 // Either way the board runs the reliable serial link (docs/serial-link.md) as initiator and the
-// gateway side a responder whose sessions are handed to the gateway as device connections.
+// gateway side a responder (the gateway's serialListener on the pty; on the in-memory line one the
+// demo makes) whose sessions become device connections of the gateway.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Duplex } from 'node:stream';
 import { serialLinkTransport } from '../../device-emulator/serial-link-transport.js';
@@ -21,12 +22,12 @@ export interface SerialLine {
   mode: 'pty' | 'memory';
   /** One line for the user: which line, and why (socat missing). */
   description: string;
-  /** The gateway side's pty (pty mode). */
+  /** The gateway side's pty (pty mode): the gateway's serialListener opens it. */
   gatewayDevice: string | undefined;
   /** The board's transport: the reliable serial link on its end of the line. */
   boardTransport: Transport;
-  /** Starts the gateway side: each serial-link session becomes a device connection. */
-  attach(accept: AcceptStream): Promise<void>;
+  /** In-memory mode: hands each serial-link session of the gateway side to `accept`. */
+  attach?(accept: AcceptStream): void;
   close(): Promise<void>;
 }
 
@@ -74,7 +75,7 @@ function memoryLine(description: string): SerialLine {
     description: `${description} at ${SERIAL_BAUD} baud, reliable serial link`,
     gatewayDevice: undefined,
     boardTransport: serialLinkTransport(line, linkOptions()),
-    attach: async (a) => {
+    attach: (a) => {
       accept = a;
     },
     close: async () => {
@@ -117,27 +118,28 @@ function startSocat(deadlineMs = 5000): Promise<PtyPair> {
 }
 
 function ptyLine({ paths: [gatewaySide, boardSide], child }: PtyPair): SerialLine {
-  let responder: SerialLink | undefined;
-  let raw: Duplex | undefined;
-  // serialport loads a native binding: only in pty mode.
-  const serial = import('../../hardware/transport/serial.js');
+  const open = new Set<Duplex>();
   const board: Transport = {
     describe: () => `serial ${boardSide} @${SERIAL_BAUD}`,
-    open: async () => (await serial).serialTransport({ path: boardSide, baudRate: SERIAL_BAUD }).open(),
+    open: async () => {
+      // serialport loads a native binding: only in pty mode.
+      const port = await (await import('../../hardware/transport/serial.js')).serialTransport({ path: boardSide, baudRate: SERIAL_BAUD }).open();
+      open.add(port);
+      port.once('close', () => open.delete(port));
+      return port;
+    },
   };
   return {
     mode: 'pty',
-    description: `a socat pty pair at ${SERIAL_BAUD} baud, reliable serial link: the gateway on ${gatewaySide}, the board on ${boardSide}`,
+    description: `a socat pty pair at ${SERIAL_BAUD} baud, reliable serial link: the gateway's serialListener on ${gatewaySide}, the board on ${boardSide}`,
     gatewayDevice: gatewaySide,
     boardTransport: serialLinkTransport(board, linkOptions()),
-    attach: async (accept) => {
-      raw = await (await serial).serialTransport({ path: gatewaySide, baudRate: SERIAL_BAUD }).open();
-      responder = new SerialLink(raw, { role: 'responder', ...linkOptions() });
-      responder.on('stream', (stream) => accept(stream, `serial ${gatewaySide}`));
-    },
     close: async () => {
-      responder?.detach();
-      raw?.destroy();
+      // The board lets go of its port within the serial link's close grace (2 s); socat goes after.
+      await Promise.all([...open].map((port) => new Promise((resolve) => {
+        port.once('close', resolve);
+        setTimeout(resolve, 3000).unref();
+      })));
       if (child.exitCode !== null || child.signalCode !== null) return;
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

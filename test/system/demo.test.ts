@@ -2,7 +2,8 @@
 // data folder: telemetry from all three boards read through the hub's Event Hub-compatible
 // endpoint and decrypted with the keys file it wrote; `led on` (ack full) to the serial-attached
 // board runs and comes back as Success feedback; SIGINT exits 0; a second start reuses the data
-// folder (same devices, same keys); a port in use is named before anything starts.
+// folder (same devices, same keys); a port in use is named before anything starts. The gateway's
+// management endpoint lists the three boards as its device connections.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
@@ -27,8 +28,8 @@ interface Strings {
 }
 
 async function demo(data: string): Promise<{ proc: DemoProcess; strings: Strings; keys: Map<string, EnvelopeKey>; ca: string }> {
-  const [hub, gateway, web] = await freePorts(3);
-  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(gateway), '--console-port', String(web), '--interval', '1']);
+  const [hub, gateway, management, web] = await freePorts(4);
+  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(gateway), '--management-port', String(management), '--console-port', String(web), '--interval', '1']);
   try {
     await proc.waitFor(/^ready: /m);
   } catch (error) {
@@ -81,6 +82,10 @@ test('npm start: three boards send decryptable telemetry, led on to the serial b
     assert.is(feedback.statusCode, 'Success');
     assert.is(feedback.deviceId, SERIAL_BOARD);
     await readUntil(reader, run.keys, 10_000, (id, b) => id === SERIAL_BOARD && b.led === 'on');
+    // The gateway's management endpoint shows the three boards as its device connections.
+    const management = /^manage +(http:\/\/127\.0\.0\.1:\d+\/)/m.exec(run.proc.output())![1]!;
+    const connections = (await (await fetch(`${management}stat/connections`)).json()) as { dir: string; devices: string[] }[];
+    assert.equal(connections.filter((c) => c.dir === 'in').flatMap((c) => c.devices).sort(), BOARDS);
     await c2d.close();
     c2d = undefined;
     await reader.close();
@@ -114,8 +119,8 @@ test('a port in use: the demo names it and the option that changes it, and start
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
   const port = (busy.address() as { port: number }).port;
-  const [hub, web] = await freePorts(2);
-  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(port), '--console-port', String(web)]);
+  const [hub, management, web] = await freePorts(3);
+  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(port), '--management-port', String(management), '--console-port', String(web)]);
   try {
     assert.is(await proc.exited, 1);
     assert.match(proc.output(), new RegExp(`port ${port} is in use[^\\n]*--gateway-port <n>`));

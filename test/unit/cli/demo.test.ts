@@ -30,18 +30,22 @@ test("the gateway config: the story's entities in 1.x spelling, loaded without a
     ['$cbs/', 'in', DEMO_CONNECTOR], ['$cbs/', 'out', DEMO_CONNECTOR], ['devices/', 'in', DEMO_CONNECTOR], ['devices/', 'out', DEMO_CONNECTOR],
   ].sort());
   assert.equal(plan.serialListeners, []);
+  assert.is(plan.management, undefined);
   assert.ok(text.startsWith('# written by a test\n'));
 });
 
-test('the gateway config names a serialListener when the gateway is to open the line itself', () => {
-  const text = demoGatewayConfig({ gatewayPort: 0, hubHost: 'localhost', hubPort: 1, caCertFile: '/ca.pem', serialListener: { device: '/dev/pts/7', baud: 115200 } });
-  const plan = toGatewayPlan(parseConfig(text, { file: 'g.conf' }).config, { readFile: () => CA, env: () => undefined });
+test('the gateway config: a serialListener on the pty and the management endpoint on loopback, when given', () => {
+  const text = demoGatewayConfig({ gatewayPort: 0, hubHost: 'localhost', hubPort: 1, caCertFile: '/ca.pem', managementPort: 8672, serialListener: { device: '/dev/pts/7', baud: 115200 } });
+  const { config, warnings } = parseConfig(text, { file: 'g.conf' });
+  assert.equal(warnings, []);
+  const plan = toGatewayPlan(config, { readFile: () => CA, env: () => undefined });
   assert.equal(plan.serialListeners.map((s) => [s.device, s.baud]), [['/dev/pts/7', 115200]]);
+  assert.equal(plan.management, { host: '127.0.0.1', port: 8672 });
 });
 
 test('options: defaults are the documented ports and ./data; a bad value names its option', () => {
   const o = parseDemoArgs([]);
-  assert.equal([o.dataDir, o.hubPort, o.gatewayPort, o.consolePort, o.serial, o.intervalMs], ['./data', 5671, 5672, 8080, 'auto', 5000]);
+  assert.equal([o.dataDir, o.hubPort, o.gatewayPort, o.managementPort, o.consolePort, o.serial, o.intervalMs], ['./data', 5671, 5672, 8672, 8080, 'auto', 5000]);
   assert.is(parseDemoArgs(['--no-console']).consolePort, undefined);
   assert.throws(() => parseDemoArgs(['--gateway-port', '70000']), (e: Error) => e instanceof DemoUsageError && /--gateway-port/.test(e.message));
   assert.throws(() => parseDemoArgs(['--serial', 'usb']), /--serial is auto, pty or memory/);
@@ -53,11 +57,11 @@ test('ports: one in use is named with what listens there and the option; the sam
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
   const port = (busy.address() as { port: number }).port;
   try {
-    const claims = portClaims({ ...parseDemoArgs([]), hubPort: 0, gatewayPort: port, consolePort: 0 });
+    const claims = portClaims({ ...parseDemoArgs([]), hubPort: 0, gatewayPort: port, managementPort: 0, consolePort: 0 });
     const problems = await checkPorts(claims);
     assert.is(problems.length, 1);
     assert.match(problems[0]!, new RegExp(`^port ${port} is in use by another program: the gateway \\(plain AMQP for the boards\\)[^]*--gateway-port <n>$`));
-    assert.equal(await checkPorts(portClaims({ ...parseDemoArgs([]), hubPort: 4000, gatewayPort: 4000, consolePort: undefined })), ['port 4000 is given twice: --hub-port and --gateway-port must differ']);
+    assert.equal(await checkPorts(portClaims({ ...parseDemoArgs([]), hubPort: 4000, gatewayPort: 4000, managementPort: 0, consolePort: undefined })), ['port 4000 is given twice: --hub-port and --gateway-port must differ']);
   } finally {
     busy.close();
   }
