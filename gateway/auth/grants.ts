@@ -62,6 +62,11 @@ export class DeviceGrants {
     if (i >= 0) this.grants.splice(i, 1);
   }
 
+  /** Who the unexpired grants name: device ids for device-scope tokens, the audience for policy scope (management, logs). */
+  subjects(nowMs: number): string[] {
+    return [...new Set(this.live(nowMs).map((g) => /\/devices\/([^/]+)/i.exec(g.token.audience)?.[1] ?? g.token.audience))];
+  }
+
   /** Unexpired grants, e.g. to replay on a new upstream connection. */
   live(nowMs: number): Grant[] {
     return this.grants.filter((g) => g.token.se * 1000 > nowMs);

@@ -80,9 +80,7 @@ export class DeviceConnection implements PoolOwner {
 
   /** Device ids (or policy audiences) this connection holds hub-accepted, unexpired tokens for. */
   deviceIds(): string[] {
-    const now = this.ctx.deps.clock.now();
-    const ids = [...this.grants.values()].flatMap((g) => g.live(now)).map((g) => /\/devices\/([^/]+)/i.exec(g.token.audience)?.[1] ?? g.token.audience);
-    return [...new Set(ids)];
+    return [...new Set([...this.grants.values()].flatMap((g) => g.subjects(this.ctx.deps.clock.now())))];
   }
 
   upstreamLost(connector: Connector): void {

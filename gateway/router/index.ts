@@ -26,8 +26,8 @@ export interface Gateway {
   readonly management: ManagementServer | undefined;
   /** What management reads (stat JSON, metrics). */
   readonly view: GatewayView;
-  /** Serve a device connection carried by any byte stream. */
-  acceptStream(stream: Duplex, label: string, limits?: Partial<StreamLimits>): DeviceConnection;
+  /** Serve a device connection carried by any byte stream; `serialPort` names the port a serial link came on (stat -c). */
+  acceptStream(stream: Duplex, label: string, limits?: Partial<StreamLimits>, serialPort?: string): DeviceConnection;
   /** Resolves once every connector has an open upstream connection (or the timeout passes: false). */
   upstreamReady(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -69,7 +69,7 @@ export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> 
     serialListeners,
     management,
     view,
-    acceptStream: (stream, label, limits) => acceptStream(stream, label, { ...STREAM_DEFAULTS, ...limits }, ctx),
+    acceptStream: (stream, label, limits, serialPort) => acceptStream(stream, label, { ...STREAM_DEFAULTS, ...limits }, ctx, serialPort),
     upstreamReady: (timeoutMs = 10_000) => new Promise((resolve) => {
       const timer = d.clock.setTimeout(() => resolve(false), timeoutMs);
       void Promise.all([...connectors.values()].map((c) => c.until(true))).then(() => {

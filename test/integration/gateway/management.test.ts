@@ -4,6 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { once } from 'node:events';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { load, withBasics } from '../../helpers/gateway-config.js';
 import { toGatewayPlan } from '../../../gateway/config/to-options.js';
 import { observedGateway } from '../../helpers/observed-gateway.js';
@@ -28,6 +30,26 @@ test('GIVEN a config with `management {}` THEN the endpoint is 127.0.0.1:8672; w
   assert.equal(on.management, { host: '127.0.0.1', port: 8672 });
   const off = toGatewayPlan(load(withBasics('')).config, io);
   assert.is(off.management, undefined);
+});
+
+test('GIVEN `management { port: 0 }` (no host) THEN the endpoint binds 127.0.0.1 only: another local address of the machine is refused', async () => {
+  const fromConfig = toGatewayPlan(load(withBasics('management {\n    port: 0\n}\n')).config, io).management;
+  const g = await observedGateway({ plan: { management: fromConfig } });
+  try {
+    assert.is(g.gateway.management!.host, '127.0.0.1');
+    assert.is((await g.get('/stat/general')).status, 200);
+    const other = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (other === undefined) return; // a machine with loopback only: nothing else to try
+    const socket = connect({ host: other, port: g.gateway.management!.port });
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      socket.once('connect', () => resolve('connected'));
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code));
+    });
+    socket.destroy();
+    assert.is(outcome, 'ECONNREFUSED');
+  } finally {
+    await g.close();
+  }
 });
 
 test('GIVEN a gateway with management WHEN a device authenticates and sends THEN /stat/* show the connection, device id, routed link and counts, and counters move', async () => {
