@@ -82,9 +82,9 @@ export class DeviceClient {
   }
 
   /** put-token for `<host>/devices/<id>` on $cbs; resolves with the status code relayed by the gateway. */
-  async putToken(deviceId: string, o: { expiresAt?: number; host?: string; keyName?: string; audience?: string } = {}): Promise<number> {
+  async putToken(deviceId: string, o: { expiresAt?: number; host?: string; keyName?: string; audience?: string; key?: string } = {}): Promise<number> {
     const audience = o.audience ?? `${o.host ?? 'localhost'}/devices/${deviceId}`;
-    const token = createSasToken({ audience, key: DEVICE_KEY, keyConvention: 'iothub', expiresAt: o.expiresAt ?? Math.floor(Date.now() / 1000) + 3600, ...(o.keyName ? { keyName: o.keyName } : {}) });
+    const token = createSasToken({ audience, key: o.key ?? DEVICE_KEY, keyConvention: 'iothub', expiresAt: o.expiresAt ?? Math.floor(Date.now() / 1000) + 3600, ...(o.keyName ? { keyName: o.keyName } : {}) });
     if (!this.cbsSender) {
       const s = await this.attachSender('$cbs');
       const r = await this.attachReceiver('$cbs', { credit_window: 10 });
@@ -115,7 +115,11 @@ export class DeviceClient {
 function settleAttach<L extends Link>(link: L, role: 'sender' | 'receiver'): Promise<AttachResult<L>> {
   return new Promise((resolve) => {
     link.once(`${role}_open`, () => {
-      // A refusal is an attach with a null terminus followed at once by a detach: wait one turn for it.
+      // A refusal is an attach with a null terminus followed by a detach (AMQP 1.0 §2.6.3): with a
+      // null terminus, wait for the detach however long it takes to arrive (across a real process
+      // the two frames may come in separate reads); otherwise wait one turn for it.
+      const attach = (link as unknown as { remote: { attach?: { source?: unknown; target?: unknown } } }).remote.attach;
+      if (isNullTerminus(role === 'sender' ? attach?.target : attach?.source)) return;
       setImmediate(() => {
         if (link.is_closed() || (link as unknown as { remote: { detach?: unknown } }).remote.detach) return;
         resolve({ ok: true, link });
@@ -126,4 +130,9 @@ function settleAttach<L extends Link>(link: L, role: 'sender' | 'receiver'): Pro
       resolve({ ok: false, condition: String(error?.condition ?? ''), description: String(error?.description ?? '') });
     });
   });
+}
+
+/** rhea hands a described null as a truthy `Typed` whose value is null. */
+function isNullTerminus(terminus: unknown): boolean {
+  return terminus === null || terminus === undefined || (typeof terminus === 'object' && 'value' in terminus && (terminus as { value: unknown }).value === null);
 }

@@ -1,0 +1,176 @@
+// Real fogbridge processes for system tests: the hub (`fogbridge hub --port 0`) and the gateway
+// (`fogbridge gateway --config <file>`), spawned with `node --import tsx cli/index.ts`, awaited on
+// their ready lines (no sleeps), and SIGKILLed by `kill()` or, as a last resort, when the test
+// process exits. Certificates are generated once per test process and copied into each hub's
+// data folder (RSA key generation is the slow part of a hub's first start).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureCertificates } from '../../hub/certs.js';
+import { openDatabase } from '../../hub/store/database.js';
+import { Registry } from '../../hub/store/registry.js';
+import { registrySources } from '../../hub/sources.js';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'cli/index.ts');
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export interface Proc {
+  readonly child: ChildProcess;
+  /** Everything written so far to stdout and stderr. */
+  readonly output: () => string;
+  /** Resolves when `re` matches the output (or rejects when the process exits first / after timeoutMs). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** SIGKILL (default) or another signal; resolves when the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `fogbridge <args>` as a child process. */
+export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  live.add(child);
+  let out = '';
+  const watchers = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    out += chunk;
+    for (const w of [...watchers]) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    live.delete(child);
+    for (const w of [...watchers]) w();
+    resolve(code);
+  }));
+  return {
+    child,
+    output: () => out,
+    waitFor(re, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${re} in:\n${out}`)), timeoutMs);
+        const check = (): void => {
+          const m = re.exec(out);
+          if (m) return done(undefined, m);
+          if (child.exitCode !== null || child.signalCode !== null) done(new Error(`fogbridge ${args[0]} exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out}`));
+        };
+        const done = (error?: Error, m?: RegExpExecArray): void => {
+          clearTimeout(timer);
+          watchers.delete(check);
+          if (error) reject(error);
+          else resolve(m!);
+        };
+        watchers.add(check);
+        check();
+      });
+    },
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+let certDir: string | undefined;
+
+/** A fresh hub data folder holding this test process's one CA and server certificate (SAN localhost). */
+export function hubDataDir(): string {
+  if (certDir === undefined) {
+    certDir = mkdtempSync(join(tmpdir(), 'fogbridge-sys-certs-'));
+    ensureCertificates(certDir, 'localhost', Date.now());
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'fogbridge-sys-hub-'));
+  mkdirSync(join(dir, 'certs'));
+  for (const f of ['ca.pem', 'ca-key.pem', 'server.pem', 'server-key.pem']) copyFileSync(join(certDir, f), join(dir, 'certs', f));
+  return dir;
+}
+
+export interface HubProcess extends Proc {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly caFile: string;
+  readonly caPem: string;
+  /** The strings of `<data>/connection-strings.json`. */
+  readonly strings: { service: string; eventHub: string; caFile: string };
+  /** SIGTERM, wait, remove the data folder. */
+  stop(): Promise<void>;
+}
+
+/** `fogbridge hub --data <dir> --port <port> --no-console`, resolved once it printed its strings. */
+export async function startHubProcess(o: { dataDir?: string; port?: number } = {}): Promise<HubProcess> {
+  const dataDir = o.dataDir ?? hubDataDir();
+  const proc = fogbridge(['hub', '--data', dataDir, '--port', String(o.port ?? 0), '--no-console']);
+  try {
+    const m = await proc.waitFor(/listening on amqps:\/\/localhost:(\d+)/);
+    await proc.waitFor(/^wrote .*connection-strings\.json$/m);
+    const caFile = join(dataDir, 'certs', 'ca.pem');
+    return {
+      ...proc,
+      dataDir,
+      port: Number(m[1]),
+      caFile,
+      caPem: readFileSync(caFile, 'utf8'),
+      strings: JSON.parse(readFileSync(join(dataDir, 'connection-strings.json'), 'utf8')),
+      async stop() {
+        await proc.kill('SIGTERM');
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await proc.kill();
+    throw e;
+  }
+}
+
+/**
+ * Registers devices straight in the hub's SQLite file, in one transaction (the running hub reads
+ * device rows fresh at each authentication): 1,000 devices take milliseconds, where a
+ * `fogbridge hub device add` process per device takes minutes.
+ */
+export function registerDevices(dataDir: string, ids: readonly string[], primaryKey?: string): Map<string, string> {
+  const db = openDatabase(join(dataDir, 'hub.sqlite'), 0);
+  try {
+    const registry = new Registry(db, registrySources(Date.now));
+    const keys = new Map<string, string>();
+    db.transaction(() => {
+      for (const id of ids) keys.set(id, registry.addDevice(id, primaryKey === undefined ? undefined : { primaryKey }).primaryKey);
+    })();
+    return keys;
+  } finally {
+    db.close();
+  }
+}
+
+export interface GatewayProcess extends Proc {
+  /** Listener name -> port, from the `listening on host:port (name[, TLS])` lines. */
+  readonly ports: Map<string, number>;
+  readonly port: number;
+  readonly dir: string;
+}
+
+/**
+ * `fogbridge gateway --config <dir>/gw.conf` with `config` written there; resolves once every
+ * listener is listening and, unless `waitForHub` is false, the connector `connector` is connected.
+ */
+export async function startGatewayProcess(config: string, o: { listeners?: number; connector?: string; waitForHub?: boolean; dir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<GatewayProcess> {
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'fogbridge-sys-gw-'));
+  const file = join(dir, 'gw.conf');
+  (await import('node:fs')).writeFileSync(file, config);
+  const proc = fogbridge(['gateway', '--config', file], o.env);
+  try {
+    const count = o.listeners ?? 1;
+    const ports = new Map<string, number>();
+    await proc.waitFor(new RegExp(`(SERVER \\(info\\) listening on [^\\n]*\\n[^]*){${count}}`));
+    for (const m of proc.output().matchAll(/SERVER \(info\) listening on \S+:(\d+) \(([^,)]+)/g)) ports.set(m[2]!, Number(m[1]));
+    if (o.waitForHub !== false) await proc.waitFor(new RegExp(`CONN_MGR \\(info\\) connector ${o.connector ?? 'HUB'}: connected`));
+    return { ...proc, ports, port: [...ports.values()][0]!, dir };
+  } catch (e) {
+    await proc.kill();
+    throw e;
+  }
+}
