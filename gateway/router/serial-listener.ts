@@ -44,6 +44,7 @@ export class SerialListener {
           if (this.line !== line) return;
           this.line = undefined;
           link.detach();
+          if (!line.destroyed) line.destroy(); // an errored port still holds its exclusive lock until closed
           if (this.closed) return;
           this.deps.log('CONN_MGR', 'warning', `serialListener ${name}: ${device} ${error ? `failed (${error.message})` : 'closed'}: reopening`);
           this.retry();

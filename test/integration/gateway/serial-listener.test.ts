@@ -80,8 +80,8 @@ test('GIVEN a serialListener on an in-memory line WHEN a board opens the serial 
   }
 });
 
-test('GIVEN a serial port that is missing at first and later disappears THEN the gateway reopens it with backoff and logs each step', async () => {
-  const lines = [memoryPair(), memoryPair()];
+test('GIVEN a serial port that is missing at first, later closes, then fails THEN the gateway reopens it with backoff each time and logs each step', async () => {
+  const lines = [memoryPair(), memoryPair(), memoryPair()];
   let opens = 0;
   const g = await observedGateway({
     plan: { serialListeners: [{ name: 'board', device: '/dev/ttyGONE', baud: 115200 }] },
@@ -112,6 +112,9 @@ test('GIVEN a serial port that is missing at first and later disappears THEN the
     } finally {
       board.detach();
     }
+    lines[1]!.b.destroy(new Error('EIO: the USB adapter was unplugged'));
+    await until(() => opens === 4 && g.gateway.serialListeners[0]!.isOpen, 'the reopen after the port failed');
+    has(/ CONN_MGR \(warning\) serialListener board: \/dev\/ttyGONE failed \(EIO: the USB adapter was unplugged\): reopening$/);
   } finally {
     await g.close();
   }
