@@ -90,6 +90,7 @@ test('GIVEN PN_TRACE_FRM WHEN a device sends telemetry through the gateway THEN 
     const accepted = new Promise((r) => s.link.once('accepted', r));
     s.link.send({ body: 'traced', message_id: 'm-trace' });
     await accepted;
+    assert.not.ok((await device.attachSender('nowhere')).ok);
     const [down, up] = [g.gateway.view.connections.values().next().value!.id, g.gateway.connectors.get('HUB')!.upstreams[0]!.upstream.id];
     const has = (re: RegExp) => assert.ok(g.frames.some((l) => re.test(l)), `no frame line matches ${re}`);
     const d = `\\[${down}\\]`;
@@ -101,6 +102,7 @@ test('GIVEN PN_TRACE_FRM WHEN a device sends telemetry through the gateway THEN 
     has(new RegExp(`^${d}:\\d+ -> @attach\\(18\\) \\[name="[^"]+", handle=\\d+, role=true, `));
     has(new RegExp(`^${d}:\\d+ <- @transfer\\(20\\) \\[handle=\\d+, delivery-id=\\d+, delivery-tag=b"[^"]*", message-format=0.*\\] \\(\\d+\\) b".*traced`));
     has(new RegExp(`^${d}:\\d+ -> @disposition\\(21\\) \\[role=true, first=\\d+, .*state=@accepted\\(36\\) \\[\\]`));
+    has(new RegExp(`^${d}:\\d+ -> @detach\\(22\\) \\[handle=\\d+, closed=true, error=@error\\(29\\) \\[condition=:"qd:no-route-to-dest", description="No route to the destination node`));
     has(new RegExp(`^${u}:  -> SASL$`));
     has(new RegExp(`^${u}:  <- SASL$`));
     has(new RegExp(`^${u}:0 <- @sasl-mechanisms\\(64\\) \\[sasl-server-mechanisms=`));
