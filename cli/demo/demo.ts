@@ -6,7 +6,7 @@
 // closed), console, gateway, hub (commits what it acknowledged). The parts meet only on the
 // wire, as when run as separate programs.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Fleet } from '../../device-emulator/fleet.js';
 import { loadPlan } from '../../gateway/cli.js';
@@ -78,7 +78,7 @@ export async function startDemo(o: DemoOptions, warn: (line: string) => void): P
     }));
     const loaded = loadPlan(configPath);
     for (const w of loaded.warnings) warn(`gateway config: ${w}`);
-    const gateway: Gateway = await startGateway(loaded.plan, { log: planLogger(loaded.plan.logLevels, (line) => log.write(`${line}\n`), Date.now) });
+    const gateway: Gateway = await startGateway(loaded.plan, { log: planLogger(loaded.plan.logLevels, (line) => log.write(`${line}\n`), Date.now), version: packageVersion() });
     stops.push({ what: 'the gateway', stop: () => gateway.close() });
     serial.attach?.((stream, label) => gateway.acceptStream(stream, label));
     if (!(await gateway.upstreamReady(10_000))) warn(`the gateway has not reached the hub within 10 s (see ${shown(join(dataDir, 'demo.log'))}); the boards will retry`);
@@ -131,6 +131,19 @@ export async function startDemo(o: DemoOptions, warn: (line: string) => void): P
     await stopAll();
     throw error;
   }
+}
+
+/** package.json's version (cli/demo/ runs from source or from dist/cli/demo/), shown by the gateway's management. */
+function packageVersion(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'fogbridge' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }
 
 function withoutBoards<V>(keys: ReadonlyMap<string, V>): Map<string, V> {

@@ -22,9 +22,9 @@ export function probePort(port: number, host: string | undefined): Promise<strin
 }
 
 export function portProblem(claim: PortClaim, code: string): string {
-  const where = `${claim.host ?? 'every interface'} port ${claim.port}`;
+  const where = claim.host ?? 'every interface';
   const reason = code === 'EADDRINUSE' ? 'is in use by another program' : code === 'EACCES' ? 'needs privileges this user lacks' : `cannot be listened on (${code})`;
-  return `port ${claim.port} ${reason}: ${claim.what} listens there (${where}). Stop that program or choose another port with ${claim.option} <n>`;
+  return `port ${claim.port} ${reason} (${where}): the demo needs it for ${claim.what}. Stop that program or choose another port with ${claim.option} <n>`;
 }
 
 /** One message per claim that cannot be listened on (ports 0 are always free); empty when all are. */

@@ -60,7 +60,7 @@ test('ports: one in use is named with what listens there and the option; the sam
     const claims = portClaims({ ...parseDemoArgs([]), hubPort: 0, gatewayPort: port, managementPort: 0, consolePort: 0 });
     const problems = await checkPorts(claims);
     assert.is(problems.length, 1);
-    assert.match(problems[0]!, new RegExp(`^port ${port} is in use by another program: the gateway \\(plain AMQP for the boards\\)[^]*--gateway-port <n>$`));
+    assert.match(problems[0]!, new RegExp(`^port ${port} is in use by another program \\(every interface\\): the demo needs it for the gateway \\(plain AMQP for the boards\\)\\. [^]*--gateway-port <n>$`));
     assert.equal(await checkPorts(portClaims({ ...parseDemoArgs([]), hubPort: 4000, gatewayPort: 4000, managementPort: 0, consolePort: undefined })), ['port 4000 is given twice: --hub-port and --gateway-port must differ']);
   } finally {
     busy.close();
