@@ -27,9 +27,9 @@ interface Strings {
   caFile: string;
 }
 
-async function demo(data: string): Promise<{ proc: DemoProcess; strings: Strings; keys: Map<string, EnvelopeKey>; ca: string }> {
+async function demo(data: string, extra: string[] = []): Promise<{ proc: DemoProcess; strings: Strings; keys: Map<string, EnvelopeKey>; ca: string }> {
   const [hub, gateway, management, web] = await freePorts(4);
-  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(gateway), '--management-port', String(management), '--console-port', String(web), '--interval', '1']);
+  const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(gateway), '--management-port', String(management), '--console-port', String(web), '--interval', '1', ...extra]);
   try {
     await proc.waitFor(/^ready: /m);
   } catch (error) {
@@ -53,7 +53,7 @@ async function readUntil(reader: EventHubReader, keys: Map<string, EnvelopeKey>,
   }
 }
 
-test('npm start: three boards send decryptable telemetry, led on to the serial board gives Success, SIGINT exits 0, a second start reuses the data folder', async () => {
+test('npm start: three boards send decryptable telemetry, led on to the serial board gives Success, SIGINT exits 0, a second start (in-memory serial line) reuses the data folder', async () => {
   const data = mkdtempSync(join(tmpdir(), 'fogbridge-demo-'));
   let run: Awaited<ReturnType<typeof demo>> | undefined;
   let reader: EventHubReader | undefined;
@@ -95,8 +95,10 @@ test('npm start: three boards send decryptable telemetry, led on to the serial b
     assert.match(run.proc.output(), /stopping the boards[^]*stopping the gateway[^]*stopping the hub/);
     const firstKeys = readFileSync(join(data, 'keys.json'), 'utf8');
 
-    run = await demo(data);
+    // Second start, the serial board on the in-memory line this time (what a machine without socat gets).
+    run = await demo(data, ['--serial', 'memory']);
     assert.match(run.proc.output(), /reused: same certificates, devices and keys/);
+    assert.match(run.proc.output(), /^serial +an in-memory serial line \(--serial memory\)/m);
     assert.not.match(run.proc.output(), /registered now/);
     assert.is(readFileSync(join(data, 'keys.json'), 'utf8'), firstKeys);
     reader = new EventHubReader({ connectionString: run.strings.eventHub, ca: run.ca, from: 'latest' });
