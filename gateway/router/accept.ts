@@ -11,6 +11,7 @@ import { guardedSocket } from './guarded-socket.js';
 import type { ListenerPlan } from './options.js';
 import { acceptConnection, boundRemoteOpen, peerContainerId, remoteOpened } from './rhea-internals.js';
 import { ROUTED_LINK_OPTIONS } from './routed-link.js';
+import { tlsOf } from './stats.js';
 import { connectionTrace, tapStream } from './trace/frame-trace.js';
 
 /** The limits a stream is served with (a listener's, or defaults for acceptStream). */
@@ -28,12 +29,6 @@ export interface AcceptContext extends DownstreamContext {
 const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 1, 0, 0]);
 /** How long a connection closed for bad input may take to flush its Close before the socket is dropped. */
 const CLOSE_GRACE_MS = 1000;
-
-/** TLS details for management (qdstat -c `security`), or undefined for a plain stream. */
-function tlsOf(stream: Duplex): string | undefined {
-  const t = stream as Duplex & { encrypted?: boolean; getProtocol?(): string | null; getCipher?(): { name: string } };
-  return t.encrypted ? `${t.getProtocol?.() ?? 'TLS'} ${t.getCipher?.()?.name ?? ''}`.trim() : undefined;
-}
 
 export function acceptStream(stream: Duplex, label: string, limits: StreamLimits, ctx: AcceptContext, serialPort?: string): DeviceConnection {
   const { clock } = ctx.deps;

@@ -6,6 +6,7 @@
 // attaches are refused at once (qdrouterd.md §2.4).
 import type { Container } from 'rhea';
 import type { ConnectorPlan, RouterDeps } from './options.js';
+import { backoffMs } from './backoff.js';
 import type { GatewayStats } from './stats.js';
 import { UpstreamConnection } from './upstream.js';
 
@@ -137,11 +138,9 @@ export class Connector {
   /** Exponential backoff with full jitter in [delay/2, delay). */
   private scheduleReconnect(slot: Slot): void {
     if (this.closed) return;
-    const { initialDelayMs, maxDelayMs } = this.deps.reconnect;
-    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** slot.failures);
+    const wait = backoffMs(slot.failures, this.deps);
     slot.failures += 1;
-    const wait = Math.round(delay / 2 + (this.deps.random() * delay) / 2);
-    this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: reconnecting in ${wait} ms (attempt ${slot.failures}, backoff cap ${maxDelayMs} ms)`);
+    this.deps.log('CONN_MGR', 'info', `connector ${this.plan.name}: reconnecting in ${wait} ms (attempt ${slot.failures}, backoff cap ${this.deps.reconnect.maxDelayMs} ms)`);
     slot.timer = this.deps.clock.setTimeout(() => this.connect(slot), wait);
   }
 }

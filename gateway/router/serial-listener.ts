@@ -5,6 +5,7 @@
 // the connectors' exponential backoff and jitter; each step is logged (SERVER, CONN_MGR).
 import type { Duplex } from 'node:stream';
 import { SerialLink } from '../../hardware/serial-link/index.js';
+import { backoffMs } from './backoff.js';
 import type { RouterDeps } from './options.js';
 import type { SerialListenerPlan } from '../config/to-options.js';
 
@@ -69,12 +70,10 @@ export class SerialListener {
     this.line = undefined;
   }
 
-  /** Exponential backoff with jitter in [delay/2, delay), as the connectors reconnect (pool.ts). */
+  /** Exponential backoff with jitter, as the connectors reconnect (backoff.ts). */
   private retry(): void {
-    const { initialDelayMs, maxDelayMs } = this.deps.reconnect;
-    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.failures);
+    const wait = backoffMs(this.failures, this.deps);
     this.failures += 1;
-    const wait = Math.round(delay / 2 + (this.deps.random() * delay) / 2);
     this.deps.log('CONN_MGR', 'info', `serialListener ${this.plan.name}: reopening ${this.plan.device} in ${wait} ms (attempt ${this.failures})`);
     this.timer = this.deps.clock.setTimeout(() => this.start(), wait);
   }

@@ -44,3 +44,9 @@ export class GatewayStats {
     this.putTokens.set(status, (this.putTokens.get(status) ?? 0) + 1);
   }
 }
+
+/** TLS protocol and cipher of a stream (`TLSv1.3 TLS_AES_256_GCM_SHA384`), undefined when it is not TLS (qdstat -c security). */
+export function tlsOf(stream: unknown): string | undefined {
+  const t = stream as { encrypted?: boolean; getProtocol?(): string | null; getCipher?(): { name: string } } | undefined;
+  return t?.encrypted ? `${t.getProtocol?.() ?? 'TLS'} ${t.getCipher?.()?.name ?? ''}`.trim() : undefined;
+}

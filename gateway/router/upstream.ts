@@ -8,7 +8,7 @@ import type { Connection, Container, Session } from 'rhea';
 import { UpstreamCbs } from '../cbs/upstream-cbs.js';
 import type { ConnectorPlan, RouterDeps } from './options.js';
 import { connectionSocket, destroySocket, peerContainerId } from './rhea-internals.js';
-import type { GatewayStats } from './stats.js';
+import { tlsOf, type GatewayStats } from './stats.js';
 import { connectionTrace, tapStream } from './trace/frame-trace.js';
 
 export class UpstreamConnection {
@@ -88,8 +88,7 @@ export class UpstreamConnection {
 
   /** TLS protocol and cipher of the open connection, or undefined for plain AMQP. */
   get tls(): string | undefined {
-    const s = connectionSocket(this.connection) as (ReturnType<typeof connectionSocket> & { encrypted?: boolean; getProtocol?(): string | null; getCipher?(): { name: string } }) | undefined;
-    return s?.encrypted ? `${s.getProtocol?.() ?? 'TLS'} ${s.getCipher?.()?.name ?? ''}`.trim() : undefined;
+    return tlsOf(connectionSocket(this.connection));
   }
 
   get isOpen(): boolean {
