@@ -28,6 +28,7 @@ export function prometheusText(g: GatewayView): string {
     ...family('connections_closed_total', 'counter', 'Device connections ended.', [[{}, s.connectionsClosed]]),
     ...family('connections_refused_total', 'counter', 'Device connections refused by policy.maxConnections.', [[{}, s.connectionsRefused]]),
     ...family('links_attached_total', 'counter', 'Routed links the hub accepted.', [[{}, s.linksAttached]]),
+    ...family('links_detached_total', 'counter', 'Routed links that ended after being attached.', [[{}, s.linksDetached]]),
     ...family('links_refused_total', 'counter', 'Device attaches refused, by AMQP condition.', Object.entries(s.linksRefused).map(([c, n]): Sample => [{ condition: c }, n])),
     ...family('deliveries_total', 'counter', 'Deliveries forwarded on routed links (both directions).', [[{}, s.deliveries.delivered]]),
     ...family('deliveries_aborted_total', 'counter', 'Aborted transfers dropped.', [[{}, s.deliveries.aborted]]),

@@ -33,6 +33,16 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** ROUTER logs each link route's operStatus change as its connector comes up or goes down (qdrouterd.md §1.2 linkRoute). */
+function watchRoutes(c: Connector, plan: GatewayPlan, d: RouterDeps, up = true): void {
+  void c.until(up).then(() => {
+    for (const r of plan.routes.filter((x) => x.connection === c.plan.name)) {
+      d.log('ROUTER', 'info', `Link route ${up ? 'activated' : 'deactivated'}: ${r.name} ${r.prefix !== undefined ? `prefix ${r.prefix}` : `pattern ${r.matchPattern}`} dir=${r.direction} connection=${c.plan.name}`);
+    }
+    watchRoutes(c, plan, d, !up);
+  });
+}
+
 /** qdrouterd 1.x listener defaults (qdrouterd.md §1.2) for streams that come without a listener. */
 const STREAM_DEFAULTS: StreamLimits = { idleTimeoutSeconds: 16, initialHandshakeTimeoutSeconds: 0, maxFrameSize: 16384, maxSessions: 32768 };
 
@@ -45,7 +55,10 @@ export async function startGateway(plan: GatewayPlan, deps: Partial<RouterDeps> 
   const live = new Set<DeviceConnection>();
   const ctx: AcceptContext = { routes: buildRouteTable(plan.routes), connectors, deps: d, stats, container, routerId: plan.routerId, maxConnections: plan.limits.maxConnections, live };
   const view: GatewayView = { plan, stats, connections: live, connectors, now: () => d.clock.now(), version: d.version };
-  for (const c of connectors.values()) c.start();
+  for (const c of connectors.values()) {
+    watchRoutes(c, plan, d);
+    c.start();
+  }
 
   const listeners: BoundListener[] = [];
   let management: ManagementServer | undefined;

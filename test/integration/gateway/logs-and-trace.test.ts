@@ -67,13 +67,15 @@ test('GIVEN a running gateway WHEN a device connects, authenticates, attaches, i
   }
 });
 
-test('GIVEN the hub goes away THEN CONN_MGR logs the loss and each reconnect with its backoff', async () => {
+test('GIVEN the hub goes away THEN CONN_MGR logs the loss and each reconnect with its backoff, ROUTER the link routes going inactive', async () => {
   const g = await observedGateway();
   try {
     await g.hub.kill();
     await until(() => g.logs.filter((l) => / CONN_MGR \(info\) connector HUB: reconnecting in \d+ ms \(attempt \d+, backoff cap 200 ms\)$/.test(l)).length >= 2, 'two reconnect attempts');
     assert.ok(g.logs.some((l) => / CONN_MGR \(warning\) connector HUB: \[C\d+\] connection lost to localhost:\d+ /.test(l)));
     assert.ok(g.logs.some((l) => / CONN_MGR \(warning\) connector HUB: cannot connect to localhost:\d+ /.test(l)));
+    assert.ok(g.logs.some((l) => / ROUTER \(info\) Link route activated: devices-in pattern devices\/\*\/# dir=in connection=HUB$/.test(l)));
+    assert.ok(g.logs.some((l) => / ROUTER \(info\) Link route deactivated: cbs-out prefix \$cbs dir=out connection=HUB$/.test(l)));
   } finally {
     await g.close();
   }
