@@ -6,9 +6,10 @@
 //   §2.7.5; rhea-links.ts isAttachSent). So the first pump runs after the reply.
 // - The first outcome of a delivery counts; later ones (duplicates) are ignored.
 // - Deliveries still unsettled when the link or connection goes are handed back with `unlock`.
+// - A drain (AMQP 1.0 §2.6.7) with nothing ready is answered at once: credit used up, flow sent.
 import type { Delivery, EventContext, Message, Sender } from 'rhea';
 import type { HubConnection } from './hub-connection.js';
-import { isAttachSent } from './rhea-links.js';
+import { isAttachSent, isDraining, reportDrained } from './rhea-links.js';
 
 export type Outcome = 'accepted' | 'rejected' | 'released' | 'modified';
 
@@ -26,7 +27,11 @@ export function serveOutgoing<K>(link: Sender, connection: HubConnection, queue:
   const pump = (): void => {
     while (isAttachSent(link) && link.is_open() && link.sendable()) {
       const item = queue.take();
-      if (!item) return;
+      if (!item) {
+        // A drain with nothing queued: use the credit up and say so, or the peer waits for ever.
+        if (isDraining(link)) reportDrained(link);
+        return;
+      }
       unsettled.set(link.send(item.message, item.tag, Buffer.isBuffer(item.message) ? 0 : undefined), item.key);
     }
   };
@@ -39,6 +44,7 @@ export function serveOutgoing<K>(link: Sender, connection: HubConnection, queue:
     });
   }
   link.on('sendable', pump);
+  link.on('sender_draining', pump);
   setImmediate(pump); // after the attach reply is written: credit may have come with the attach
   connection.track(link, () => {
     cleanup();

@@ -66,3 +66,17 @@ export function refuseLink(link: Link, error: AmqpError): void {
   if (!internals(link).state.local_open) link.open();
   link.close(error);
 }
+
+/** Whether the receiving peer asked this sender to drain (its last flow had drain = true). */
+export function isDraining(link: Sender): boolean {
+  return Boolean((link as unknown as { _draining?: boolean })._draining);
+}
+
+/**
+ * Nothing more to send for the peer's drain (AMQP 1.0 §2.6.7): rhea advances delivery-count until
+ * the credit is used up and sends the flow, but its set_drained() does not schedule that flow.
+ */
+export function reportDrained(link: Sender): void {
+  link.set_drained(true);
+  (link.connection as unknown as { _register(): void })._register();
+}

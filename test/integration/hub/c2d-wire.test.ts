@@ -177,6 +177,29 @@ test('a device receiver granting credit with its attach gets the waiting command
   delivery.accept();
 });
 
+test('a device receiver that drains with no command waiting gets its credit used up at once (AMQP 1.0 §2.6.7), then the next command as new credit allows', async () => {
+  t.hub.registry.addDevice('wire-drain');
+  const connection = await connectAs({ device: 'wire-drain' });
+  const receiver = connection.open_receiver({ source: { address: '/devices/wire-drain/messages/devicebound' }, autoaccept: false, credit_window: 0 });
+  const messages = receiveInto(receiver);
+  await next(receiver, 'receiver_open');
+  receiver.add_credit(5);
+  const drained = new Promise((resolve, reject) => {
+    receiver.once('receiver_drained', resolve);
+    setTimeout(() => reject(new Error('the hub did not answer the drain within 5 s')), 5000).unref();
+  });
+  receiver.drain_credit();
+  await drained;
+  assert.is((receiver as unknown as { credit: number }).credit, 0);
+  (receiver as unknown as { drain: boolean }).drain = false;
+  receiver.add_credit(1);
+  const sender = await serviceSender();
+  assert.is(await sendCommand(sender, { to: c2dToAddress('wire-drain'), message_id: 'after-drain', body: 'x' }), 'accepted');
+  const { message, delivery } = await messages.next(5000, 'the command after the drain');
+  assert.is(message.message_id, 'after-drain');
+  delivery.accept();
+});
+
 test('an unsettled command returns to the queue without counting when its receiver goes', async () => {
   t.hub.registry.addDevice('wire-loss');
   const sender = await serviceSender();
