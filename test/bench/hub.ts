@@ -8,7 +8,7 @@
 // after the group commit). Targets: the sink, the hub in memory, the hub on a file in a temp
 // folder (SQLite WAL, synchronous=FULL). After a hub's ingest, one connection drains every
 // partition from the start with receivers granting credit as they go (the Event Hub-compatible
-// read rate). The whole run stays well under 60 s.
+// read rate). The whole run stays well under 60 s. BENCH_DEBUG=1 prints progress every second.
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,27 +84,40 @@ async function putTokens(c: Connection, tokens: { token: string; audience: strin
   await done;
 }
 
-interface Ingest { accepted: number; seconds: number; latenciesMs: number[] }
+interface Ingest { accepted: number; refused: number; seconds: number; latenciesMs: number[] }
 
 /** Opens one telemetry sender per device; `run(ms)` sends for `ms`, waits for the last outcome. */
 async function deviceSenders(target: TargetReady): Promise<{ run(ms: number): Promise<Ingest>; close(): void }> {
   const expiresAt = Math.floor(Date.now() / 1000) + 3600;
   const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => connect(target)));
   const senders: Sender[] = [];
+  const sendable: Promise<unknown>[] = []; // listened for at attach: credit may come before the other connections are ready
   await Promise.all(
     connections.map(async (c, n) => {
       const mine = target.devices.filter((_, i) => i % CONNECTIONS === n);
       await putTokens(c, mine.map(({ id, key }) => ({ audience: `localhost/devices/${id}`, token: createSasToken({ audience: `localhost/devices/${id}`, key, keyConvention: 'iothub', expiresAt }) })));
-      for (const { id } of mine) senders.push(c.open_sender({ target: { address: `/devices/${id}/messages/events` } }));
+      for (const { id } of mine) {
+        const sender = c.open_sender({ target: { address: `/devices/${id}/messages/events` } });
+        senders.push(sender);
+        sendable.push(new Promise((resolve) => sender.once('sendable', resolve)));
+      }
     }),
   );
-  await Promise.all(senders.map((s) => new Promise((resolve) => s.once('sendable', resolve))));
+  await Promise.all(sendable);
+  // A detached sender would leave its deliveries unsettled and the run waiting: say so and stop.
+  for (const s of senders) {
+    s.on('sender_error', (ctx: EventContext) => {
+      console.error(`\n${s.target?.address} detached: ${JSON.stringify(ctx.sender?.error)}`);
+      process.exit(1);
+    });
+  }
   const body = rhea.message.data_section(Buffer.alloc(BODY_BYTES, 0x5a));
 
   const run = (ms: number): Promise<Ingest> =>
     new Promise((resolve) => {
       const sentAt = new Map<Delivery, number>();
       const latenciesMs: number[] = [];
+      let refused = 0;
       const inFlight = new Map<Sender, number>(senders.map((s) => [s, 0]));
       let stopped = false;
       const start = performance.now();
@@ -114,23 +127,32 @@ async function deviceSenders(target: TargetReady): Promise<{ run(ms: number): Pr
           inFlight.set(s, inFlight.get(s)! + 1);
         }
       };
-      const settled = ({ sender, delivery }: EventContext): void => {
+      const finishIfDone = (): void => {
+        if (!stopped || sentAt.size > 0) return;
+        for (const s of senders) for (const event of ['accepted', 'rejected', 'released', 'modified', 'sendable']) s.removeAllListeners(event);
+        resolve({ accepted: latenciesMs.length, refused, seconds: (performance.now() - start) / 1000, latenciesMs });
+      };
+      const settled = ({ sender, delivery }: EventContext, accepted: boolean): void => {
         const t0 = sentAt.get(delivery!);
         if (t0 === undefined) return;
         sentAt.delete(delivery!);
-        latenciesMs.push(performance.now() - t0);
+        if (accepted) latenciesMs.push(performance.now() - t0);
+        else refused++;
         inFlight.set(sender!, inFlight.get(sender!)! - 1);
-        if (stopped && sentAt.size === 0) {
-          for (const s of senders) s.removeAllListeners('accepted').removeAllListeners('sendable');
-          resolve({ accepted: latenciesMs.length, seconds: (performance.now() - start) / 1000, latenciesMs });
-        } else pump(sender!);
+        pump(sender!);
+        finishIfDone();
       };
       for (const s of senders) {
-        s.on('accepted', settled);
+        for (const outcome of ['accepted', 'rejected', 'released', 'modified']) s.on(outcome, (context: EventContext) => settled(context, outcome === 'accepted'));
         s.on('sendable', () => pump(s));
         pump(s);
       }
-      setTimeout(() => (stopped = true), ms);
+      const tick = setInterval(() => process.env.BENCH_DEBUG && process.stderr.write(` [${latenciesMs.length} ok, ${refused} refused, ${sentAt.size} in flight]`), 1000);
+      setTimeout(() => {
+        clearInterval(tick);
+        stopped = true;
+        finishIfDone();
+      }, ms);
     });
   return { run, close: () => connections.forEach((c) => c.close()) };
 }
@@ -162,6 +184,7 @@ interface Row { target: string; rate: number; p50: number; p99: number; cpuUsPer
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function bench(label: string, mode: 'file' | 'memory' | 'sink', dataDir: string): Promise<Row> {
+  process.stderr.write(`${label}: ingest`);
   const child = await startChild(mode, dataDir);
   try {
     const clients = await deviceSenders(child.ready);
@@ -179,7 +202,12 @@ async function bench(label: string, mode: 'file' | 'memory' | 'sink', dataDir: s
       cpuUsPerMessage: usage.cpuUs / ingest.accepted,
       rssMb: usage.maxRssMb,
     };
-    if (mode !== 'sink') row.readRate = await readRate(child.ready, warm.accepted + ingest.accepted);
+    if (ingest.refused + warm.refused > 0) row.target += ` (${ingest.refused + warm.refused} refused)`;
+    if (mode !== 'sink') {
+      process.stderr.write(', read');
+      row.readRate = await readRate(child.ready, warm.accepted + ingest.accepted);
+    }
+    process.stderr.write('\n');
     return row;
   } finally {
     await child.stop();
