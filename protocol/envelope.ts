@@ -5,7 +5,7 @@
 // `seal` / `open` throw only EnvelopeError on bad input. Byte layouts: protocol/README.md, Envelopes.
 import nacl from 'tweetnacl';
 import { EnvelopeError } from './envelope-error.js';
-import { BLOCK, cbcDecrypt, cbcEncrypt, ctsDecrypt, ctsEncrypt, pkcs7Pad, pkcs7Unpad } from './modes.js';
+import { BLOCK, cbcDecrypt, cbcEncrypt, copyBytes, ctsDecrypt, ctsEncrypt, pkcs7Pad, pkcs7Unpad } from './modes.js';
 import { bytesToWords, keyWords, teaCipher, wordsToBytes, xteaCipher, xxteaDecrypt, xxteaEncrypt, type BlockCipher } from './tea.js';
 
 export { EnvelopeError, type EnvelopeErrorCode } from './envelope-error.js';
@@ -75,12 +75,12 @@ export const ENVELOPES = {
       return prefixed(iv, m);
     },
     open(key, body) {
-      const m = body.slice(BLOCK);
+      const m = copyBytes(body, BLOCK);
       xxteaBytes(key, m, 'decrypt');
       for (let i = 0; i < BLOCK; i++) {
         if (m[i] !== body[i]) throw new EnvelopeError('authentication-failed', 'xxtea: the nonce inside does not match the nonce in clear: wrong key or tampered body');
       }
-      return m.slice(BLOCK);
+      return copyBytes(m, BLOCK);
     },
   },
   secretbox: {
@@ -97,8 +97,8 @@ export const ENVELOPES = {
   none: {
     keyLength: 0, ivLength: 0, minBody: 0,
     summary: 'no encryption: the body is the plaintext',
-    seal: (_key, plain) => plain.slice(),
-    open: (_key, body) => body.slice(),
+    seal: (_key, plain) => copyBytes(plain),
+    open: (_key, body) => copyBytes(body),
   },
 } as const satisfies Record<string, Envelope>;
 

@@ -8,6 +8,15 @@ import type { BlockCipher } from './tea.js';
 
 export const BLOCK = 8;
 
+/**
+ * A copy of data[start, end) as a plain Uint8Array. Not `data.slice()`: on a Node Buffer (what
+ * rhea, SQLite and the SDKs hand over) `slice` returns a VIEW, so decrypting "a copy" in place
+ * decrypted the caller's message in place.
+ */
+export function copyBytes(data: Uint8Array, start = 0, end = data.length): Uint8Array {
+  return new Uint8Array(data.subarray(start, end));
+}
+
 function checkIv(iv: Uint8Array): void {
   if (iv.length !== BLOCK) throw new EnvelopeError('bad-iv', `the IV is ${BLOCK} bytes, got ${iv.length}`);
 }
@@ -35,7 +44,7 @@ type InPlace = typeof cbcEncryptInPlace;
 function cbc(inPlace: InPlace, cipher: BlockCipher, iv: Uint8Array, data: Uint8Array): Uint8Array {
   checkIv(iv);
   if (data.length % BLOCK !== 0) throw new EnvelopeError('truncated', `CBC data must be whole ${BLOCK}-byte blocks, got ${data.length} bytes`);
-  const buf = data.slice();
+  const buf = copyBytes(data);
   inPlace(cipher, iv, buf, buf.length);
   return buf;
 }
@@ -61,7 +70,7 @@ export function ctsEncrypt(cipher: BlockCipher, iv: Uint8Array, plain: Uint8Arra
   const buf = new Uint8Array(full + BLOCK);
   buf.set(plain);
   cbcEncryptInPlace(cipher, iv, buf, buf.length);
-  const out = buf.slice(0, plain.length);
+  const out = copyBytes(buf, 0, plain.length);
   out.set(buf.subarray(full), full - BLOCK); // Cn
   out.set(buf.subarray(full - BLOCK, full - BLOCK + r), full); // head of C'
   return out;
@@ -73,7 +82,7 @@ export function ctsDecrypt(cipher: BlockCipher, iv: Uint8Array, data: Uint8Array
   if (r === 0) return cbcDecrypt(cipher, iv, data);
   const full = data.length - r;
   // X = D(Cn) = (Pn || 0..0) ^ C', so C' = (head of C') || X[r..8) and Pn = X[0..r) ^ head of C'.
-  const x = data.slice(full - BLOCK, full);
+  const x = copyBytes(data, full - BLOCK, full);
   cipher.decrypt(x, 0);
   const buf = new Uint8Array(data.length);
   buf.set(data.subarray(0, full - BLOCK));
@@ -97,5 +106,5 @@ export function pkcs7Unpad(data: Uint8Array, block = BLOCK): Uint8Array {
   let ok = data.length > 0 && data.length % block === 0 && n >= 1 && n <= block;
   for (let i = data.length - n; ok && i < data.length; i++) ok = data[i] === n;
   if (!ok) throw new EnvelopeError('bad-padding', 'PKCS#7 padding is invalid: wrong key or tampered body');
-  return data.slice(0, data.length - n);
+  return copyBytes(data, 0, data.length - n);
 }
