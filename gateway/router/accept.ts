@@ -34,7 +34,7 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
   const { clock } = ctx.deps;
   const overLimit = ctx.live.size >= ctx.maxConnections;
   const violation = (v: FrameViolation): void => {
-    ctx.deps.log('SERVER', 'warning', `${label}: ${v.kind === 'frame-too-large' ? `frame of ${v.size} bytes > ${v.max}` : v.why}: connection closed`);
+    ctx.deps.log('SERVER', 'warning', `[${id}] ${label}: ${v.kind === 'frame-too-large' ? `frame of ${v.size} bytes > ${v.max}` : v.why}: connection closed`);
     if (remoteOpened(connection)) {
       connection.close(toDeviceError(v.kind === 'frame-too-large' ? v : { kind: 'bad-frame', why: v.why }));
       process.nextTick(() => socket.end()); // after rhea's write of the Close, queued on this tick
@@ -66,7 +66,7 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
 
   const handshake = limits.initialHandshakeTimeoutSeconds > 0
     ? clock.setTimeout(() => {
-      ctx.deps.log('SERVER', 'warning', `${label}: no AMQP Open within ${limits.initialHandshakeTimeoutSeconds} s: connection dropped`);
+      ctx.deps.log('SERVER', 'warning', `[${id}] ${label}: no AMQP Open within ${limits.initialHandshakeTimeoutSeconds} s: connection dropped`);
       stream.destroy();
     }, limits.initialHandshakeTimeoutSeconds * 1000)
     : undefined;
