@@ -1,7 +1,7 @@
 // What the firmware puts on the wire and reads from it, as pure functions: the telemetry and alert
 // bodies (JSON, sealed with the device's envelope, `enc` property set) and the commands it accepts
 // on the devicebound link (opened with the envelope the `enc` property names, then parsed).
-import { DEFAULT_ENVELOPE, ENC_PROPERTY, isEnvelopeName, ivLength, open, seal, type EnvelopeName } from '../protocol/envelope.js';
+import { ENC_PROPERTY, isEnvelopeName, ivLength, open, seal, type EnvelopeName } from '../protocol/envelope.js';
 import type { LedMode } from '../hardware/board/led.js';
 import type { OutgoingMessage } from './session.js';
 
@@ -44,10 +44,16 @@ export type CommandResult = { ok: true; command: Command } | { ok: false; reason
 /** Longest sampling interval a command may set: one day. */
 export const MAX_INTERVAL_SECONDS = 86_400;
 
-/** Opens and parses a command body. Never throws: anything wrong is `{ ok: false, reason }` (settled rejected). */
+/**
+ * Opens and parses a command body. Never throws: anything wrong is `{ ok: false, reason }` (settled rejected).
+ * A board knows one envelope, its own: a command whose `enc` names another one is refused, above all
+ * `enc=none` to a board that encrypts (anyone on the local network could otherwise drive it in clear).
+ * An absent `enc` means the board's own envelope.
+ */
 export function readCommand(body: Uint8Array, enc: string | undefined, envelope: DeviceEnvelope): CommandResult {
-  const name = enc ?? DEFAULT_ENVELOPE;
+  const name = enc ?? envelope.name;
   if (!isEnvelopeName(name)) return { ok: false, reason: `unknown envelope '${name}'` };
+  if (name !== envelope.name) return { ok: false, reason: `sealed with '${name}', but this board uses '${envelope.name}'` };
   let parsed: unknown;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(open(name, envelope.key, body));

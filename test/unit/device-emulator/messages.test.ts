@@ -27,11 +27,17 @@ test('commands: every valid form parses, everything else is a reason, never a th
   assert.is(readCommand(new Uint8Array(0), undefined, envelope).ok, false);
 });
 
-test('a command sealed with another envelope is opened with the envelope its enc property names', () => {
-  const key16 = envelope.key;
-  const body = seal('xxtea', key16, new TextEncoder().encode('{"cmd":"led","value":"on"}'), new Uint8Array(8));
-  assert.equal(readCommand(body, 'xxtea', envelope), { ok: true, command: { cmd: 'led', value: 'on' } });
-  assert.is(readCommand(body, 'secretbox', envelope).ok, false, '16-byte key for a 32-byte envelope');
+test('a command is opened with the board\'s own envelope; another enc, even none, is refused with a reason', () => {
+  const json = new TextEncoder().encode('{"cmd":"led","value":"on"}');
+  const own = seal('xtea-cbc-cts', envelope.key, json, new Uint8Array(8));
+  assert.equal(readCommand(own, 'xtea-cbc-cts', envelope), { ok: true, command: { cmd: 'led', value: 'on' } });
+  assert.equal(readCommand(own, undefined, envelope), { ok: true, command: { cmd: 'led', value: 'on' } }, 'absent enc = the board\'s envelope');
+  const clear = readCommand(json, 'none', envelope);
+  assert.equal(clear, { ok: false, reason: "sealed with 'none', but this board uses 'xtea-cbc-cts'" });
+  const other = readCommand(seal('xxtea', envelope.key, json, new Uint8Array(8)), 'xxtea', envelope);
+  assert.is(other.ok, false);
+  const plainBoard = { name: 'none' as const, key: new Uint8Array(0) };
+  assert.equal(readCommand(json, 'none', plainBoard), { ok: true, command: { cmd: 'led', value: 'on' } }, 'a board without encryption reads clear commands');
 });
 
 test('backoff: min(max, base·2^(n−1)), half fixed and half jitter', () => {
