@@ -30,9 +30,9 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `fogbridge <args>` as a child process. */
-export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof). */
+export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   live.add(child);
   let out = '';
   const watchers = new Set<() => void>();
@@ -161,7 +161,7 @@ export async function startGatewayProcess(config: string, o: { listeners?: numbe
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'fogbridge-sys-gw-'));
   const file = join(dir, 'gw.conf');
   (await import('node:fs')).writeFileSync(file, config);
-  const proc = fogbridge(['gateway', '--config', file], o.env);
+  const proc = fogbridge(['gateway', '--config', file], o.env, o.nodeArgs);
   try {
     const count = o.listeners ?? 1;
     const ports = new Map<string, number>();
