@@ -1,14 +1,15 @@
 // `fogbridge demo` (npm start): checks the ports, starts the demo (demo.ts), prints what runs
-// where and a live status line, and on SIGINT/SIGTERM stops everything in order and exits 0.
-// The only demo module that reads argv, signals and the terminal.
+// where and a live status line, and on SIGINT/SIGTERM stops everything in order and exits 0 (the
+// process exits itself once the ordered stop finished: a handle left open cannot keep it alive).
+// A second signal during the stop exits at once; a stop that hangs is ended by a watchdog that
+// names the stage (shutdown.ts). The only demo module that reads argv, signals and the terminal.
 import { startDemo } from './demo.js';
 import { DemoUsageError, parseDemoArgs, USAGE, type DemoOptions } from './options.js';
 import { checkPorts, type PortClaim } from './ports.js';
 import { SerialLineError } from './serial-line.js';
+import { describeOpenHandles, ShutdownGuard } from './shutdown.js';
 import { statusLine } from './status.js';
 
-/** npm forwards the terminal's Ctrl-C to a child that already got it: a repeat this soon is the same one. */
-const REPEAT_SIGNAL_MS = 2000;
 /** Non-TTY output: a status line this often. */
 const PLAIN_STATUS_MS = 10_000;
 
@@ -21,20 +22,23 @@ export function portClaims(o: DemoOptions): PortClaim[] {
   ];
 }
 
-function stopRequested(): Promise<string> {
+/** Resolves with the first SIGINT/SIGTERM; later ones go to `guard` (a forced exit). */
+function stopRequested(guard: ShutdownGuard): Promise<string> {
   return new Promise((resolve) => {
-    let first = 0;
     const onSignal = (signal: string): void => {
-      if (first === 0) {
-        first = Date.now();
-        resolve(signal);
-      } else if (Date.now() - first > REPEAT_SIGNAL_MS) {
-        process.stderr.write(`\n${signal} again: exiting without a clean stop\n`);
-        process.exit(130);
-      }
+      if (guard.signal(signal)) resolve(signal);
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+  });
+}
+
+/** Ends the process once `text` has been handed to stdout (a pipe's reader gets it all). */
+function exitAfter(text: string, code: number): Promise<never> {
+  return new Promise<never>(() => {
+    const exit = (): never => process.exit(code);
+    setTimeout(exit, 1000);
+    process.stdout.write(text, exit);
   });
 }
 
@@ -57,7 +61,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('fogbridge demo: nothing was started\n');
     return 1;
   }
-  const stop = stopRequested();
+  const guard = new ShutdownGuard({
+    now: Date.now,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
+    warn: (text) => process.stderr.write(`\n${text}\n`),
+    exit: (code) => process.exit(code),
+    openHandles: describeOpenHandles,
+  });
+  const stop = stopRequested(guard);
   process.stdout.write('fogbridge demo: starting the hub, the gateway and three Netduinos...\n');
   let demo;
   try {
@@ -82,7 +94,11 @@ export async function main(argv: string[]): Promise<number> {
   const signal = await stop;
   clearInterval(ticker);
   process.stdout.write(`${tty ? '\n' : ''}${signal}: stopping\n`);
-  await demo.close((what) => process.stdout.write(`  stopping ${what}\n`));
-  process.stdout.write(`${statusLine(Date.now(), demo.status())}\nstopped; the data folder ${o.dataDir} is kept for the next start\n`);
-  return 0;
+  guard.begin();
+  await demo.close((what) => {
+    guard.stage(what);
+    process.stdout.write(`  stopping ${what}\n`);
+  });
+  guard.finish();
+  return exitAfter(`${statusLine(Date.now(), demo.status())}\nstopped; the data folder ${o.dataDir} is kept for the next start\n`, 0);
 }

@@ -1,9 +1,12 @@
 // `fogbridge demo` as a child process for system tests: free ports on 127.0.0.1, a temp data
 // folder, the ready line awaited (no sleeps), and the whole process group (the demo and its socat)
-// killed by `kill()` or when the test process exits.
+// killed by `kill()` or when the test process exits. Waits for its exit are bounded: a demo that has
+// not exited EXIT_TIMEOUT_MS after its signal is SIGKILLed (its group) and the wait rejects with
+// its last output (processes.ts exitWithin).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { EXIT_TIMEOUT_MS, exitWithin } from './processes.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const live = new Set<ChildProcess>();
@@ -36,10 +39,10 @@ export interface DemoProcess {
   output(): string;
   /** Resolves with the match once the output has it; rejects when the demo exits first or after timeoutMs. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-  /** Sends `signal` to the demo alone (as Ctrl-C would) and waits for its exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code; after `timeoutMs` SIGKILLs the group and rejects with the last output. */
+  exited(timeoutMs?: number): Promise<number | null>;
+  /** Sends `signal` to the demo alone (as Ctrl-C would) and waits for its exit code (bounded as exited()). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
   /** SIGKILL to the process group (the demo and socat). */
   kill(): void;
 }
@@ -55,11 +58,13 @@ export function startDemoProcess(args: string[]): DemoProcess {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => {
     live.delete(child);
     for (const w of [...watchers]) w();
     resolve(code);
   }));
+  const exited = (timeoutMs = EXIT_TIMEOUT_MS, why = ''): Promise<number | null> =>
+    exitWithin(exit, { timeoutMs, what: `fogbridge demo (pid ${child.pid}${why})`, output: () => out, forceKill: () => killGroup(child, 'SIGKILL') });
   return {
     child,
     output: () => out,
@@ -80,9 +85,9 @@ export function startDemoProcess(args: string[]): DemoProcess {
       watchers.add(check);
       check();
     }),
-    async stop(signal = 'SIGINT') {
+    async stop(signal = 'SIGINT', timeoutMs = EXIT_TIMEOUT_MS) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      return exited(timeoutMs, `, ${signal}`);
     },
     kill: () => killGroup(child, 'SIGKILL'),
   };

@@ -1,7 +1,9 @@
 // Real fogbridge processes for system tests: the hub (`fogbridge hub --port 0`) and the gateway
 // (`fogbridge gateway --config <file>`), spawned with `node --import tsx cli/index.ts`, awaited on
 // their ready lines (no sleeps), and SIGKILLed by `kill()` or, as a last resort, when the test
-// process exits. Certificates are generated once per test process and copied into each hub's
+// process exits. Every wait for a child's exit is bounded (exitWithin): a child that has not exited
+// EXIT_TIMEOUT_MS after its signal is SIGKILLed and the wait rejects with its last output, so a
+// hung child fails its test and the run goes on. Certificates are generated once per test process and copied into each hub's
 // data folder (RSA key generation is the slow part of a hub's first start).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,14 +22,53 @@ process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
+/** How long a signalled child may take to exit before the test SIGKILLs it and fails. */
+export const EXIT_TIMEOUT_MS = 20_000;
+/** After the SIGKILL, how long to wait for the kernel to reap it (a child stuck in D state must not stall the run either). */
+const REAP_MS = 5000;
+
+/** The last `chars` characters of a child's output, for a failure message. */
+export function lastOutput(out: string, chars = 4000): string {
+  return out.length <= chars ? out : `...${out.slice(-chars)}`;
+}
+
+/**
+ * Resolves with the exit code once `exited` settles, at most `timeoutMs` from now; past that the
+ * child is killed with `forceKill()` (SIGKILL) and the promise rejects naming `what` with the
+ * child's last output. Never an unbounded wait.
+ */
+export function exitWithin(exited: Promise<number | null>, o: { timeoutMs: number; what: string; output: () => string; forceKill: () => void }): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const fail = (): void => reject(new Error(`${o.what} did not exit within ${o.timeoutMs} ms (SIGKILLed); its last output:\n${lastOutput(o.output())}`));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      o.forceKill();
+      const reaped = setTimeout(fail, REAP_MS);
+      void exited.then(() => {
+        clearTimeout(reaped);
+        fail();
+      });
+    }, o.timeoutMs);
+    void exited.then((code) => {
+      if (timedOut) return;
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
 export interface Proc {
   readonly child: ChildProcess;
   /** Everything written so far to stdout and stderr. */
   readonly output: () => string;
   /** Resolves when `re` matches the output (or rejects when the process exits first / after timeoutMs). */
   waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  /** SIGKILL (default) or another signal; resolves when the process has exited. */
-  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * SIGKILL (default) or another signal; resolves with the exit code once the process has exited,
+   * or SIGKILLs it and rejects with its last output after `timeoutMs` (EXIT_TIMEOUT_MS).
+   */
+  kill(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
 /** `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof). */
@@ -68,10 +109,10 @@ export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs:
         check();
       });
     },
-    async kill(signal = 'SIGKILL') {
+    async kill(signal = 'SIGKILL', timeoutMs = EXIT_TIMEOUT_MS) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      return exited;
+      return exitWithin(exited, { timeoutMs, what: `fogbridge ${args[0]} (pid ${child.pid}, ${signal})`, output: () => out, forceKill: () => child.kill('SIGKILL') });
     },
   };
 }

@@ -124,7 +124,7 @@ test('a port in use: the demo names it and the option that changes it, and start
   const [hub, management, web] = await freePorts(3);
   const proc = startDemoProcess(['--data', data, '--hub-port', String(hub), '--gateway-port', String(port), '--management-port', String(management), '--console-port', String(web)]);
   try {
-    assert.is(await proc.exited, 1);
+    assert.is(await proc.exited(), 1, proc.output());
     assert.match(proc.output(), new RegExp(`port ${port} is in use[^\\n]*--gateway-port <n>`));
     assert.match(proc.output(), /nothing was started/);
   } finally {
