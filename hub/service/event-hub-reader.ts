@@ -65,6 +65,7 @@ export class EventHubReader implements AsyncIterable<ReceivedEvent> {
   /** Connects and attaches every partition; resolves with the partition ids. Rejects with a ServiceError. */
   async open(): Promise<string[]> {
     const session = await this.#connect();
+    if (this.#closed) return session.partitionIds; // closed while opening: #connect closed the session
     this.#renewal = setInterval(() => {
       const session = this.#session;
       session?.renewTokens().then(

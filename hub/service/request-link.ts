@@ -1,7 +1,10 @@
 // A request/response pair of links, as core-amqp builds them for `$cbs` and `$management`
 // (reference/iot-hub-amqp.md §2.1, §6.1): its own session, a sender to `address`, a receiver from
 // `address` whose name (and target) is the reply-to; replies matched by correlation-id = the
-// request's message-id (a uuid string). Each request times out on its own.
+// request's message-id (a uuid string). Each request times out on its own, and every waiting
+// request fails at once when the connection is lost: a request left waiting on a dead connection
+// (put-token during an open that the hub's shutdown cut short) would hold its timer, and the
+// process, for the whole time-out.
 import { randomUUID } from 'node:crypto';
 import type { Connection, EventContext, Message, Receiver, Sender } from 'rhea';
 import { fromAmqpError, fromStatusCode, ServiceError } from './service-error.js';
@@ -24,6 +27,9 @@ export class RequestLink {
     private readonly timeoutMs: number,
   ) {
     sender.on('sendable', () => this.#flush());
+    const lost = (): void => this.failAll(new ServiceError('disconnected', 'the connection was lost while the request waited for its reply'));
+    sender.connection.on('disconnected', lost);
+    sender.connection.on('connection_close', lost);
     receiver.on('message', (ctx: EventContext) => {
       const m = ctx.message!;
       const id = String(m.correlation_id ?? '');
