@@ -51,18 +51,21 @@ function linkOptions() {
 
 function memoryLine(description: string): SerialLine {
   let accept: AcceptStream | undefined;
-  const links = new Set<SerialLink>();
+  let closed = false;
+  /** The gateway side of each open line: its responder and its end of the pair. */
+  const ends = new Map<SerialLink, Duplex>();
   const line: Transport = {
     describe: () => `memory line @${SERIAL_BAUD}`,
     open: async () => {
+      if (closed) throw new SerialLineError('the in-memory serial line is closed');
       if (!accept) throw new SerialLineError('the gateway side of the in-memory line is not attached');
       const { a, b } = memoryPair({ baud: SERIAL_BAUD, scheduler: systemScheduler });
       const responder = new SerialLink(b, { role: 'responder', ...linkOptions() });
-      links.add(responder);
+      ends.set(responder, b);
       const onStream = accept;
       responder.on('stream', (stream) => onStream(stream, 'serial (in-memory line)'));
       const drop = (): void => {
-        if (!links.delete(responder)) return;
+        if (!ends.delete(responder)) return;
         responder.detach();
       };
       b.once('end', drop);
@@ -79,8 +82,14 @@ function memoryLine(description: string): SerialLine {
       accept = a;
     },
     close: async () => {
-      for (const l of links) l.detach();
-      links.clear();
+      // The cable is pulled: the board's end sees the line end at once (a link still opening stops
+      // resending its open), and no board opens it again.
+      closed = true;
+      for (const [responder, b] of [...ends]) {
+        ends.delete(responder);
+        responder.detach();
+        b.destroy();
+      }
     },
   };
 }
