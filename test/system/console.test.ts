@@ -76,9 +76,7 @@ test(NAME, async () => {
     // The panel refreshes on its own schedule: wait until a refresh lists every board (a board's
     // connection can appear in the gateway's view after its first telemetry reached the console).
     await page.waitForSelector('#gateway table', { timeout: 10_000 });
-    await page
-      .waitForFunction(`${JSON.stringify(BOARDS)}.every((id) => document.querySelector('#gateway')?.textContent?.includes(id))`, undefined, { timeout: 15_000 })
-      .catch(() => undefined);
+    for (const id of BOARDS) await page.locator('#gateway', { hasText: id }).waitFor({ timeout: 15_000 }).catch(() => undefined);
     const panel = (await page.textContent('#gateway'))!;
     assert.ok(panel.includes('fogbridge-gateway'), 'the router id');
     for (const id of BOARDS) assert.ok(panel.includes(id), `${id} in the gateway's connections`);
