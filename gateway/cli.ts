@@ -130,6 +130,14 @@ async function run(configFile: string): Promise<number> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+  // Bounded stop: a handle left open (a serial port's poller, a peer that never answers close)
+  // must not keep a stopped gateway alive. Everything was settled by close(); exit soon after.
+  const watchdog = setTimeout(() => {
+    console.error('fogbridge gateway: the stop did not finish within 10 s: exiting');
+    process.exit(1);
+  }, 10_000);
   await gateway.close();
+  clearTimeout(watchdog);
+  setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
   return 0;
 }
