@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { EXIT_TIMEOUT_MS, exitWithin } from './processes.js';
+import { EXIT_TIMEOUT_MS, exitWithin, watchChild } from './processes.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const live = new Set<ChildProcess>();
@@ -50,41 +50,15 @@ export interface DemoProcess {
 export function startDemoProcess(args: string[]): DemoProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/index.ts'), 'demo', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   live.add(child);
-  let out = '';
-  const watchers = new Set<() => void>();
-  const onData = (chunk: Buffer): void => {
-    out += chunk;
-    for (const w of [...watchers]) w();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    live.delete(child);
-    for (const w of [...watchers]) w();
-    resolve(code);
-  }));
+  const { output, exit, waitFor } = watchChild(child, 'fogbridge demo');
+  void exit.then(() => live.delete(child));
   const exited = (timeoutMs = EXIT_TIMEOUT_MS, why = ''): Promise<number | null> =>
-    exitWithin(exit, { timeoutMs, what: `fogbridge demo (pid ${child.pid}${why})`, output: () => out, forceKill: () => killGroup(child, 'SIGKILL') });
+    exitWithin(exit, { timeoutMs, what: `fogbridge demo (pid ${child.pid}${why})`, output, forceKill: () => killGroup(child, 'SIGKILL') });
   return {
     child,
-    output: () => out,
+    output,
     exited,
-    waitFor: (re, timeoutMs = 30_000) => new Promise((resolve, reject) => {
-      const done = (error?: Error, m?: RegExpExecArray): void => {
-        clearTimeout(timer);
-        watchers.delete(check);
-        if (error) reject(error);
-        else resolve(m!);
-      };
-      const check = (): void => {
-        const m = re.exec(out);
-        if (m) return done(undefined, m);
-        if (child.exitCode !== null || child.signalCode !== null) done(new Error(`fogbridge demo exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out}`));
-      };
-      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${re} in:\n${out}`)), timeoutMs);
-      watchers.add(check);
-      check();
-    }),
+    waitFor: (re, timeoutMs = 30_000) => waitFor(re, timeoutMs),
     async stop(signal = 'SIGINT', timeoutMs = EXIT_TIMEOUT_MS) {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited(timeoutMs, `, ${signal}`);

@@ -71,10 +71,12 @@ export interface Proc {
   kill(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
-/** `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof). */
-export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  live.add(child);
+/** A child's output as it comes, its exit, and a bounded wait for a line: shared by every process helper. */
+export function watchChild(child: ChildProcess, name: string): {
+  output: () => string;
+  exit: Promise<number | null>;
+  waitFor: (re: RegExp, timeoutMs: number) => Promise<RegExpExecArray>;
+} {
   let out = '';
   const watchers = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -83,36 +85,43 @@ export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs:
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    live.delete(child);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => {
     for (const w of [...watchers]) w();
     resolve(code);
   }));
+  const waitFor = (re: RegExp, timeoutMs: number): Promise<RegExpExecArray> => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${re} in:\n${out}`)), timeoutMs);
+    const check = (): void => {
+      const m = re.exec(out);
+      if (m) return done(undefined, m);
+      if (child.exitCode !== null || child.signalCode !== null) done(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out}`));
+    };
+    const done = (error?: Error, m?: RegExpExecArray): void => {
+      clearTimeout(timer);
+      watchers.delete(check);
+      if (error) reject(error);
+      else resolve(m!);
+    };
+    watchers.add(check);
+    check();
+  });
+  return { output: () => out, exit, waitFor };
+}
+
+/** `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof). */
+export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Proc {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  live.add(child);
+  const { output, exit, waitFor } = watchChild(child, `fogbridge ${args[0]}`);
+  void exit.then(() => live.delete(child));
   return {
     child,
-    output: () => out,
-    waitFor(re, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${re} in:\n${out}`)), timeoutMs);
-        const check = (): void => {
-          const m = re.exec(out);
-          if (m) return done(undefined, m);
-          if (child.exitCode !== null || child.signalCode !== null) done(new Error(`fogbridge ${args[0]} exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out}`));
-        };
-        const done = (error?: Error, m?: RegExpExecArray): void => {
-          clearTimeout(timer);
-          watchers.delete(check);
-          if (error) reject(error);
-          else resolve(m!);
-        };
-        watchers.add(check);
-        check();
-      });
-    },
+    output,
+    waitFor: (re, timeoutMs = 20_000) => waitFor(re, timeoutMs),
     async kill(signal = 'SIGKILL', timeoutMs = EXIT_TIMEOUT_MS) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      return exitWithin(exited, { timeoutMs, what: `fogbridge ${args[0]} (pid ${child.pid}, ${signal})`, output: () => out, forceKill: () => child.kill('SIGKILL') });
+      return exitWithin(exit, { timeoutMs, what: `fogbridge ${args[0]} (pid ${child.pid}, ${signal})`, output, forceKill: () => child.kill('SIGKILL') });
     },
   };
 }
