@@ -5,10 +5,8 @@
 // expiry and TTL are reached by moving it, not by waiting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import iotDevice from 'azure-iot-device';
 import { decodeFeedback, FEEDBACK_CONTENT_TYPE, type FeedbackRecord } from '../../../protocol/feedback.js';
-import { AsyncQueue } from '../../helpers/async-queue.js';
-import { deviceClient, startTestHub, type DeviceClient, type TestHub } from './helpers.js';
+import { listeningDevice, startTestHub, type DeviceClient, type TestHub } from './helpers.js';
 import { ServiceClient } from './service-client.js';
 
 let t: TestHub;
@@ -40,20 +38,9 @@ async function feedbackFor(messageId: string): Promise<FeedbackRecord> {
   }
 }
 
-/** A device SDK client listening for C2D; its messages arrive on the returned queue. */
-async function listeningDevice(deviceId: string): Promise<{ client: DeviceClient; messages: AsyncQueue<iotDevice.Message> }> {
-  if (!t.hub.registry.device(deviceId)) t.hub.registry.addDevice(deviceId);
-  const client = deviceClient(t.hub, t.hub.deviceConnectionString(deviceId));
-  devices.push(client);
-  const messages = new AsyncQueue<iotDevice.Message>();
-  await client.open();
-  client.on('message', (m: iotDevice.Message) => messages.push(m));
-  return { client, messages };
-}
-
 test('a C2D message with ack full reaches the device with its properties and data; completing it gives Success feedback', async () => {
   const device = t.hub.registry.addDevice('c2d-complete');
-  const { client, messages } = await listeningDevice('c2d-complete');
+  const { client, messages } = await listeningDevice(t.hub, 'c2d-complete', devices);
   await service.send('c2d-complete', {
     data: 'led on',
     messageId: 'cmd-complete-1',
@@ -82,14 +69,14 @@ test('a C2D message with ack full reaches the device with its properties and dat
 });
 
 test('a rejected C2D message is dead-lettered with Rejected feedback', async () => {
-  const { client, messages } = await listeningDevice('c2d-reject');
+  const { client, messages } = await listeningDevice(t.hub, 'c2d-reject', devices);
   await service.send('c2d-reject', { data: 'x', messageId: 'cmd-reject-1', ack: 'full' });
   await client.reject(await messages.next(5000, 'the C2D message'));
   assert.is((await feedbackFor('cmd-reject-1')).statusCode, 'Rejected');
 });
 
 test('a C2D message abandoned 10 times is dead-lettered with DeliveryCountExceeded feedback', async () => {
-  const { client, messages } = await listeningDevice('c2d-abandon');
+  const { client, messages } = await listeningDevice(t.hub, 'c2d-abandon', devices);
   await service.send('c2d-abandon', { data: 'x', messageId: 'cmd-abandon-1', ack: 'negative' });
   for (let i = 1; i <= 10; i++) {
     const m = await messages.next(5000, `delivery ${i}`);
@@ -107,7 +94,7 @@ test('a C2D message whose TTL passes before the device receives it gives Expired
 });
 
 test('ack positive gives no feedback for a rejection, ack negative none for a completion', async () => {
-  const { client, messages } = await listeningDevice('c2d-acks');
+  const { client, messages } = await listeningDevice(t.hub, 'c2d-acks', devices);
   await service.send('c2d-acks', { data: 'a', messageId: 'cmd-acks-positive', ack: 'positive' });
   await service.send('c2d-acks', { data: 'b', messageId: 'cmd-acks-negative', ack: 'negative' });
   await service.send('c2d-acks', { data: 'c', messageId: 'cmd-acks-marker', ack: 'full' });
@@ -132,7 +119,7 @@ test('a C2D message to an unknown device fails with DeviceNotFoundError', async 
 });
 
 test('lock expiry returns the message to the queue without counting a delivery', async () => {
-  const { client, messages } = await listeningDevice('c2d-lock');
+  const { client, messages } = await listeningDevice(t.hub, 'c2d-lock', devices);
   await service.send('c2d-lock', { data: 'x', messageId: 'cmd-lock-1', ack: 'full' });
   await messages.next(5000, 'the first delivery'); // left unsettled: the lock (60 s) runs out
   clockOffset += 61_000;

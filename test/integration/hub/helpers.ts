@@ -8,6 +8,7 @@ import iotDevice from 'azure-iot-device';
 import iotDeviceAmqp from 'azure-iot-device-amqp';
 import { startHub, type Hub } from '../../../hub/hub.js';
 import type { HubOptions } from '../../../hub/options.js';
+import { AsyncQueue } from '../../helpers/async-queue.js';
 
 export interface TestHub {
   hub: Hub;
@@ -42,6 +43,20 @@ export function deviceClient(hub: Hub, connectionString: string): DeviceClient {
   const client = iotDevice.Client.fromConnectionString(connectionString, iotDeviceAmqp.Amqp);
   client.setOptions({ ca: hub.certificates.caPem });
   return client;
+}
+
+/**
+ * A device SDK client for `deviceId` (registered if it is not yet) listening for C2D; its messages
+ * arrive on the returned queue. The client is pushed onto `opened` so the test can close it.
+ */
+export async function listeningDevice(hub: Hub, deviceId: string, opened: DeviceClient[]): Promise<{ client: DeviceClient; messages: AsyncQueue<iotDevice.Message> }> {
+  if (!hub.registry.device(deviceId)) hub.registry.addDevice(deviceId);
+  const client = deviceClient(hub, hub.deviceConnectionString(deviceId));
+  opened.push(client);
+  const messages = new AsyncQueue<iotDevice.Message>();
+  await client.open();
+  client.on('message', (m: iotDevice.Message) => messages.push(m));
+  return { client, messages };
 }
 
 /** Every stored event of every partition, decoded. */

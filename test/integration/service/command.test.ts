@@ -3,13 +3,12 @@
 // the printed feedback record, and the errors a user must be able to act on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type iotDevice from 'azure-iot-device';
 import { ENC_PROPERTY, open, parseKey } from '../../../protocol/envelope.js';
 import { main } from '../../../hub/service/command-cli.js';
 import { C2dClient } from '../../../hub/service/c2d-client.js';
 import type { ServiceError } from '../../../hub/service/service-error.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
-import { deviceClient, startTestHub, type DeviceClient, type TestHub } from '../hub/helpers.js';
+import { listeningDevice, startTestHub, type DeviceClient, type TestHub } from '../hub/helpers.js';
 import { CliRun } from './cli-run.js';
 
 const KEY = '0f0e0d0c0b0a09080706050403020100';
@@ -24,20 +23,10 @@ test.after(async () => {
   await t.stop();
 });
 
-async function listeningDevice(deviceId: string): Promise<{ client: DeviceClient; messages: AsyncQueue<iotDevice.Message> }> {
-  t.hub.registry.addDevice(deviceId);
-  const client = deviceClient(t.hub, t.hub.deviceConnectionString(deviceId));
-  devices.push(client);
-  const messages = new AsyncQueue<iotDevice.Message>();
-  await client.open();
-  client.on('message', (m: iotDevice.Message) => messages.push(m));
-  return { client, messages };
-}
-
 const command = (...extra: string[]): string[] => ['--service', t.hub.connectionStrings.service, '--ca', t.hub.certificates.caFile, ...extra];
 
 test('ack full: the device SDK receives the sealed command, completes it, and the Success feedback is printed', async () => {
-  const { client, messages } = await listeningDevice('cmd-board');
+  const { client, messages } = await listeningDevice(t.hub, 'cmd-board', devices);
   const run = new CliRun();
   const done = main(command('--device', 'cmd-board', '--key', KEY, '--ack', 'full', '--ttl', '60', '{"cmd":"led","value":"on"}'), run.io);
   const m = await messages.next(10_000, 'the command on the device');
@@ -56,7 +45,7 @@ test('ack full: the device SDK receives the sealed command, completes it, and th
 });
 
 test('a command the device rejects prints Rejected feedback and exits 1', async () => {
-  const { client, messages } = await listeningDevice('cmd-rejecter');
+  const { client, messages } = await listeningDevice(t.hub, 'cmd-rejecter', devices);
   const run = new CliRun();
   const done = main(command('--device', 'cmd-rejecter', '--message-id', 'reject-me', '{"cmd":"reboot"}'), run.io);
   const m = await messages.next(10_000, 'the command on the device');
