@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Applies fogbridge's fixes to rhea 3.0.5's lib/session.js and lib/link.js (the root `postinstall`).
+// Applies fogbridge's fixes to rhea 3.0.5's lib/session.js, lib/link.js and lib/types.js (the root `postinstall`).
 // 1. Disposition batching (DESIGN decision 9): write_dispositions() merges consecutive settled
 //    deliveries into one range and, while the range holds a single delivery, never compares
 //    outcomes, so `reject, accept` reaches the sender as `rejected, rejected` and `accept, reject`
@@ -16,6 +16,11 @@
 //    and when its session has ended meanwhile the peer drops the connection (`attach received on
 //    invalid channel`). The gateway's routed link to the hub is detached when its device leaves,
 //    often before the hub has answered. Same fix.
+// 4. Frame encoding allocates a zero-filled 1 KB buffer outside Node's pool for every frame
+//    (types.Writer: Buffer.alloc), the largest allocation of a routed message in the gateway's
+//    profile (gateway/decisions/0005). A pooled Buffer.allocUnsafe is used instead: a Writer only
+//    ever hands out the bytes it wrote (toBuffer slices to its position; skipped size fields are
+//    filled in before that), so no uninitialised byte leaves it.
 // Idempotent: a patched file is left alone. Fails loudly when a line is found neither broken nor fixed (new rhea).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,6 +44,12 @@ const PATCHES = [
     file: 'link.js',
     broken: '        this.remote.attach = frame.performative;\n        this.open();\n',
     fixed: '        this.remote.attach = frame.performative;\n        if (!this.state.initialised || this.state.local_open) this.open();\n',
+  },
+  {
+    what: 'pooled frame buffers',
+    file: 'types.js',
+    broken: '    this.buffer = buffer ? buffer : util.allocate_buffer(1024);\n',
+    fixed: '    this.buffer = buffer ? buffer : Buffer.allocUnsafe(1024);\n',
   },
 ];
 

@@ -12,14 +12,17 @@
 import type { Delivery, Receiver, Sender } from 'rhea';
 import type { DeliveryCounts } from './stats.js';
 import {
-  captureRawTransfers, deliveryFailed, isTransferred, receiverCredit, reportDrained, remoteOutcome, sendRaw, senderCredit, senderDraining, sessionRoom, setReceiverDrain,
+  captureRawTransfers, deliveryFailed, isTransferred, receiveLean, receiverCredit, reportDrained, remoteOutcome, sendLean, senderCredit, senderDraining, sessionRoom, setReceiverDrain,
+  type LeanOutcome, type Wire,
 } from './rhea-internals.js';
 
 const OUTCOME_EVENTS = ['accepted', 'rejected', 'released', 'modified', 'settled'] as const;
 
 export class Relay {
   private readonly inFlight = new Map<Delivery, Delivery>();
+  /** Deliveries sent on `sender` that rhea has not written yet, oldest first (rhea writes them in order). */
   private queued: Delivery[] = [];
+  private queuedHead = 0;
   /** Counters for management (`stat -l`). */
   readonly counts = { delivered: 0, accepted: 0, rejected: 0, released: 0, modified: 0, aborted: 0 };
 
@@ -34,6 +37,7 @@ export class Relay {
       else this.forward(delivery, bytes, format);
       this.mirrorCredit();
     });
+    receiveLean(receiver);
     sender.on('sender_flow', () => {
       if (!senderDraining(sender)) setReceiverDrain(receiver, false);
       this.mirrorCredit();
@@ -72,16 +76,34 @@ export class Relay {
   private forward(incoming: Delivery, bytes: Buffer, format: number): void {
     this.count('delivered');
     const presettled = incoming.remote_settled;
-    const outgoing = sendRaw(this.sender, bytes, incoming.tag, format, presettled);
-    this.queued.push(outgoing);
-    if (presettled) incoming.update(true);
-    else this.inFlight.set(outgoing, incoming);
+    const { delivery: outgoing, lean } = sendLean(this.sender, bytes, incoming.tag, format, presettled);
+    if (!lean) this.queued.push(outgoing); // rhea writes it when the link and session allow
+    if (presettled) return void incoming.update(true);
+    this.inFlight.set(outgoing, incoming);
+    if (lean) lean.onSettled = (outcome, state) => this.settledLean(outgoing, outcome, state);
+  }
+
+  /** The far peer settled a lean delivery (rhea/lean.ts): the same as mirrorOutcome, without rhea's events. */
+  private settledLean(outgoing: Delivery, outcome: LeanOutcome, state: Wire): void {
+    const incoming = this.inFlight.get(outgoing);
+    if (!incoming) return;
+    this.count(outcome);
+    this.inFlight.delete(outgoing);
+    incoming.update(true, state);
+    this.mirrorCredit();
   }
 
   private mirrorCredit(): void {
-    this.queued = this.queued.filter((d) => !isTransferred(d));
+    while (this.queuedHead < this.queued.length && isTransferred(this.queued[this.queuedHead]!)) this.queuedHead++;
+    if (this.queuedHead === this.queued.length) {
+      this.queued = [];
+      this.queuedHead = 0;
+    } else if (this.queuedHead > 1024) {
+      this.queued = this.queued.slice(this.queuedHead);
+      this.queuedHead = 0;
+    }
     // Never more than rhea's session buffers on either side can still hold (sessionRoom).
-    const want = Math.min(senderCredit(this.sender) - this.queued.length, sessionRoom(this.sender), sessionRoom(this.receiver));
+    const want = Math.min(senderCredit(this.sender) - (this.queued.length - this.queuedHead), sessionRoom(this.sender), sessionRoom(this.receiver));
     const have = receiverCredit(this.receiver);
     if (want > have) this.receiver.add_credit(want - have);
   }

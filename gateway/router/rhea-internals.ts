@@ -6,3 +6,4 @@ export * from './rhea/attach.js';
 export * from './rhea/transfer.js';
 export * from './rhea/connection.js';
 export type { Wire, TerminusLike } from './rhea/internals.js';
+export type { LeanOutcome } from './rhea/lean.js';

@@ -10,6 +10,7 @@ import type { ConnectorPlan, RouterDeps } from './options.js';
 import { connectionSocket, destroySocket, peerContainerId } from './rhea-internals.js';
 import { tlsOf, type GatewayStats } from './stats.js';
 import { connectionTrace, tapStream } from './trace/frame-trace.js';
+import { batchSocketWrites } from './write-batch.js';
 
 export class UpstreamConnection {
   readonly connection: Connection;
@@ -58,6 +59,7 @@ export class UpstreamConnection {
     } as Parameters<Container['connect']>[0]);
     const socket = connectionSocket(this.connection);
     if (deps.trace && socket) tapStream(socket, connectionTrace(deps.trace, this.id));
+    if (socket) batchSocketWrites(socket);
     this.cbs = new UpstreamCbs(this.connection, deps.clock, deps.cbsTimeoutMs);
     this.connection.on('connection_open', () => {
       this.opened = true;

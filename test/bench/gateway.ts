@@ -89,7 +89,9 @@ async function main(): Promise<void> {
     const { port: sinkPort } = await sink.message<{ port: number }>('ready');
     // BENCH_PROFILE=<dir>: the gateway runs under --cpu-prof (written there when it exits), only its rows are measured.
     const profile = process.env.BENCH_PROFILE;
-    gateway = await startGatewayProcess(gatewayConfig(sinkPort), { connector: 'SINK', ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`] } : {}) });
+    // BENCH_NODE_ARGS: extra node flags for the gateway process (e.g. to try V8 heap settings).
+    const nodeArgs = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
+    gateway = await startGatewayProcess(gatewayConfig(sinkPort), { connector: 'SINK', nodeArgs });
     relayPeer = peer('relay', String(sinkPort));
     const { port: relayPort } = await relayPeer.message<{ port: number }>('ready');
     const paths = [
@@ -99,7 +101,9 @@ async function main(): Promise<void> {
     ];
     const rows: string[] = [];
     const results = new Map<string, Load>();
-    for (const path of process.env.BENCH_SCALE_ONLY ? [] : profile ? paths.slice(2) : paths) {
+    // BENCH_QUICK=1: only the byte relay and the gateway, no connection bursts (for trying changes).
+    const quick = Boolean(process.env.BENCH_QUICK);
+    for (const path of process.env.BENCH_SCALE_ONLY ? [] : profile ? paths.slice(2) : quick ? paths.slice(1) : paths) {
       const key = (k: string): string => `${path.name}|${k}`;
       process.stderr.write(`${path.name}: unsettled x1`);
       results.set(key('u1'), await load(path.port, sink, 1, false, IN_FLIGHT, path.pid));
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
     // Connections in a burst: each opens, puts a token, attaches a telemetry sender.
     const scale: string[] = [];
     let first = 0;
-    for (const total of profile ? [] : [1000, 5000]) {
+    for (const total of profile || quick ? [] : [1000, 5000]) {
       const pid = gateway.child.pid!;
       const before = status(pid, 'VmRSS');
       const perProcess = 1000;

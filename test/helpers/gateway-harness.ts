@@ -87,7 +87,8 @@ export class DeviceClient {
     const token = createSasToken({ audience, key: o.key ?? DEVICE_KEY, keyConvention: 'iothub', expiresAt: o.expiresAt ?? Math.floor(Date.now() / 1000) + 3600, ...(o.keyName ? { keyName: o.keyName } : {}) });
     if (!this.cbsSender) {
       const s = await this.attachSender('$cbs');
-      const r = await this.attachReceiver('$cbs', { credit_window: 10 });
+      // Accepts the replies as device SDKs do (an unsettled reply holds a slot of the gateway's session buffer).
+      const r = await this.attachReceiver('$cbs', { credit_window: 10, autoaccept: true });
       if (!s.ok || !r.ok) throw new Error('the gateway refused $cbs');
       [this.cbsSender, this.cbsReceiver] = [s.link, r.link];
       r.link.on('message', (context) => this.answers.get(String(context.message!.correlation_id))?.(Number((context.message!.application_properties as Record<string, unknown>)['status-code'])));

@@ -7,6 +7,7 @@
 import rhea, { type Delivery, type Message, type Receiver, type Sender, type Session, type link as Link } from 'rhea';
 import { checkValue } from '../encoding-check.js';
 import { inner, type Described, type Wire } from './internals.js';
+import { leanReceive, leanSend, type LeanOutgoing, type TransferFrame } from './lean.js';
 
 export const receiverCredit = (r: Receiver): number => inner(r).credit;
 
@@ -59,6 +60,19 @@ const RAW_FORMAT = -1;
 const rawHandlers = new WeakMap<Link, (d: RawDelivery) => void>();
 const pendingFormat = new WeakMap<Link, { format: number; aborted: boolean; overCredit: boolean }>();
 const wrappedSessions = new WeakSet<Session>();
+const leanLinks = new WeakSet<Link>();
+
+/** From now on `receiver`'s whole single-frame deliveries take the lean path (lean.ts); it must be captured. */
+export function receiveLean(receiver: Receiver): void {
+  leanLinks.add(receiver);
+}
+
+/** Send on the lean path when possible (lean.ts), else through rhea (sendRaw). */
+export function sendLean(s: Sender, bytes: Buffer, tag: Buffer | string, format: number, settled: boolean): { delivery: Delivery; lean: LeanOutgoing | undefined } {
+  const t = typeof tag === 'string' ? Buffer.from(tag) : tag;
+  const lean = leanSend(s, bytes, t, format, settled);
+  return lean ? { delivery: lean as unknown as Delivery, lean } : { delivery: sendRaw(s, bytes, t, format, settled), lean: undefined };
+}
 
 /**
  * From now on `receiver`'s deliveries reach `onDelivery` as undecoded bytes. Calling it again
@@ -82,6 +96,11 @@ export function captureRawTransfers(receiver: Receiver, onDelivery: (d: RawDeliv
   session.on_transfer = (frame: TransferFrame) => {
     const l = session._get_link(frame);
     if (rawHandlers.has(l)) {
+      const lean = leanLinks.has(l) ? leanReceive(l as Receiver, frame) : undefined;
+      if (lean) {
+        rawHandlers.get(l)!({ delivery: lean.delivery as unknown as Delivery, bytes: lean.bytes, format: lean.format, aborted: false, overCredit: false });
+        return;
+      }
       const p = frame.performative;
       if (inner(l)._incomplete === undefined) {
         const overCredit = inner(l).credit <= 0;
@@ -98,7 +117,6 @@ export function captureRawTransfers(receiver: Receiver, onDelivery: (d: RawDeliv
   };
 }
 
-interface TransferFrame { performative: { message_format?: number; aborted?: boolean; more?: boolean } }
 
 /** The outcome a peer sent for `d`, re-wrapped to be sent on (AMQP 1.0 §3.4), or undefined. */
 export function remoteOutcome(d: Delivery): Wire {

@@ -1,0 +1,53 @@
+// rhea writes every frame with its own socket.write (Connection._write_frame calls output() per
+// frame): at 50k routed messages/s that is one write syscall per transfer, flow and disposition,
+// the largest cost in the gateway's profile (gateway/decisions/0005). WriteBatch joins what is
+// written in one turn of the event loop and writes it once, on the next tick: rhea's own frame
+// processing runs on process.nextTick, so a whole _process() of a connection leaves in one write.
+// end() and destroy() flush first, so nothing written before them is lost or reordered.
+import type { Duplex } from 'node:stream';
+
+export class WriteBatch {
+  private pending: Buffer[] = [];
+  private scheduled = false;
+
+  constructor(private readonly out: (data: Buffer) => void) {}
+
+  write(data: Buffer): void {
+    this.pending.push(data);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Write what is pending now (one buffer). */
+  flush(): void {
+    this.scheduled = false;
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    this.out(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
+  }
+}
+
+/** Batch the writes of a socket rhea made itself (an upstream connection): its write, end and destroy go through a WriteBatch. */
+export function batchSocketWrites(socket: Duplex): void {
+  const write = socket.write.bind(socket) as (data: Buffer) => boolean;
+  const end = socket.end.bind(socket) as (...args: unknown[]) => Duplex;
+  const destroy = socket.destroy.bind(socket);
+  const batch = new WriteBatch((data) => {
+    if (!socket.destroyed && socket.writable) write(data);
+  });
+  const patched = socket as unknown as { write(data: Buffer): boolean; end(...args: unknown[]): Duplex; destroy(error?: Error): Duplex };
+  patched.write = (data: Buffer) => {
+    batch.write(data);
+    return true;
+  };
+  patched.end = (...args: unknown[]) => {
+    batch.flush();
+    return end(...args);
+  };
+  patched.destroy = (error?: Error) => {
+    batch.flush();
+    return destroy(error);
+  };
+}
