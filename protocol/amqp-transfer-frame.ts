@@ -5,6 +5,7 @@
 // of building and encoding rhea's generic composite for every message (gateway/decisions/0005).
 // `more`, `rcv-settle-mode`, `state`, `resume`, `aborted` and `batchable` are omitted (their
 // defaults): only a whole, single-frame delivery is written this way.
+import { ProtocolError } from './errors.js';
 
 export interface TransferFields {
   channel: number;
@@ -34,7 +35,7 @@ function writeUint(out: Buffer, at: number, v: number): number {
 
 /** One transfer frame carrying `payload` (an encoded message, or a part of none: it is copied as is). */
 export function encodeTransferFrame(f: TransferFields, payload: Buffer): Buffer {
-  if (f.tag.length > 255) throw new RangeError(`delivery tag of ${f.tag.length} bytes (AMQP allows 32)`);
+  if (f.tag.length > 255) throw new ProtocolError('tag-too-long', `a delivery tag of ${f.tag.length} bytes cannot be encoded here (AMQP allows 32)`);
   const fields = uintSize(f.handle) + uintSize(f.deliveryId) + 2 + f.tag.length + uintSize(f.messageFormat) + 1;
   const small = fields + 1 <= 255;
   const list = small ? 3 + fields : 9 + fields; // constructor, size, count (+ fields)

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { encodeTransferFrame, type TransferFields } from '../../../protocol/amqp-transfer-frame.js';
+import { ProtocolError } from '../../../protocol/errors.js';
 
 const require = createRequire(import.meta.url);
 const frames = require('rhea/lib/frames.js') as { read_frame(buffer: Buffer): { channel: number; type: number; performative: Record<string, unknown>; payload?: Buffer } };
@@ -44,8 +45,15 @@ test('a 256 KB payload is carried byte for byte', () => {
   assert.is(Buffer.compare(got.payload, payload), 0);
 });
 
-test('a tag over 255 bytes is refused with a RangeError that names its length', () => {
-  assert.throws(() => encodeTransferFrame({ channel: 0, handle: 0, deliveryId: 0, tag: Buffer.alloc(256), messageFormat: 0, settled: false }, Buffer.alloc(1)), /256 bytes/);
+test("a tag over 255 bytes is refused with ProtocolError 'tag-too-long' naming its length", () => {
+  try {
+    encodeTransferFrame({ channel: 0, handle: 0, deliveryId: 0, tag: Buffer.alloc(256), messageFormat: 0, settled: false }, Buffer.alloc(1));
+    assert.unreachable('encoded a 256-byte tag');
+  } catch (e) {
+    assert.instance(e, ProtocolError);
+    assert.is((e as ProtocolError).code, 'tag-too-long');
+    assert.match((e as Error).message, /256 bytes/);
+  }
 });
 
 test.run();
