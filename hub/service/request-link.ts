@@ -95,10 +95,17 @@ export async function putToken(cbs: RequestLink, token: string, name: string): P
 export function opened(link: Sender | Receiver, event: 'receiver_open' | 'sendable', address: string): Promise<void> {
   const kind = event === 'receiver_open' ? 'receiver' : 'sender';
   return new Promise((resolve, reject) => {
+    // The connection outlives this attach: its listener goes once the attach is settled either way
+    // (one per attach would pile up on a long-lived connection: the console reattaches for ever).
+    const lost = (): void => reject(new ServiceError('disconnected', `connection lost while attaching to ${address}`));
+    link.connection.once('disconnected', lost);
+    const settle = (f: () => void): void => {
+      link.connection.removeListener('disconnected', lost);
+      f();
+    };
     // A refusal is an attach and a detach in one write (AMQP 1.0 §2.6.3): rhea reports the open
     // first, so look again once that write is processed.
-    link.once(event, () => setImmediate(() => (link.is_remote_open() ? resolve() : reject(fromAmqpError(link.error, `attaching a ${kind} on ${address} was refused`)))));
-    link.once(`${kind}_error`, (ctx: EventContext) => reject(fromAmqpError(link.error ?? ctx.connection.error, `attaching a ${kind} on ${address} failed`)));
-    link.connection.once('disconnected', () => reject(new ServiceError('disconnected', `connection lost while attaching to ${address}`)));
+    link.once(event, () => setImmediate(() => settle(() => (link.is_remote_open() ? resolve() : reject(fromAmqpError(link.error, `attaching a ${kind} on ${address} was refused`))))));
+    link.once(`${kind}_error`, (ctx: EventContext) => settle(() => reject(fromAmqpError(link.error ?? ctx.connection.error, `attaching a ${kind} on ${address} failed`))));
   });
 }
