@@ -35,7 +35,7 @@ export function transportSuite(name: string, open: () => Promise<EchoLine | unde
     if (!line) return;
     try {
       const data = pattern(bulkBytes, 7);
-      const back = readBytes(line.near, data.length, 60_000);
+      const back = readBytes(line.near, data.length, 60_000, data);
       for (let at = 0, size = 1; at < data.length; at += size, size = (size * 7 + 3) % 500 + 1) {
         line.near.write(data.subarray(at, at + size));
       }
