@@ -9,6 +9,9 @@ import { toCbsAnswer, type CbsAnswer, type PutToken } from './upstream-cbs.js';
 
 const CREDIT = 10;
 
+/** Our sender's snd-settle-mode, as answered to the device (0 unsettled, 1 settled, 2 mixed). */
+const sendSettleMode = (s: Sender): number => Number((s as unknown as { local: { attach: { snd_settle_mode?: number } } }).local.attach.snd_settle_mode ?? 2);
+
 export interface DeviceCbsHooks {
   /** Forward to the hub; resolves with the hub's answer (or the gateway's own failure answer). */
   forward(request: PutToken): Promise<CbsAnswer>;
@@ -52,12 +55,16 @@ export class DeviceCbs {
     }
     const sender = this.replySenderFor(via);
     if (!sender) return;
-    sender.send({
+    const reply = sender.send({
       correlation_id: m.message_id,
       to: m.reply_to,
       application_properties: { 'status-code': rhea.types.wrap_int(answer.statusCode), 'status-description': answer.description },
       body: null,
     });
+    // Pre-settled unless the device asked for unsettled replies (snd-settle-mode 0): an unsettled
+    // reply the device never settles would hold a slot of the session's 2,048-delivery buffer for
+    // good, and enough token refreshes would stall the connection's routed links.
+    if (sendSettleMode(sender) !== 0) (reply as unknown as { settled: boolean }).settled = true;
   }
 
   /** Prefer the reply link on the request's session (iot-hub-amqp.md §2.3), else any. */
