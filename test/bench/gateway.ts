@@ -1,6 +1,6 @@
 // `npm run bench:gateway` (issue 4 item 7): sender → gateway → sink against sender → sink direct
 // and sender → a node:net byte relay, in the same run, loopback only. Every role is its own
-// process (test/bench/gateway-peers.ts; the gateway is `fogbridge gateway --config` spawned by
+// process (test/bench/gateway-peers.ts; the gateway is the built `fogbridge gateway --config` spawned by
 // test/helpers/processes.ts): throughput is what the sink counts over the measured window;
 // latency is send → accepted at the sender (unsettled); gateway CPU µs per routed message is the
 // gateway process's utime + stime delta (/proc/<pid>/stat) over the window divided by the
@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const profile = process.env.BENCH_PROFILE;
     // BENCH_NODE_ARGS: extra node flags for the gateway process (e.g. to try V8 heap settings).
     const nodeArgs = [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
-    gateway = await startGatewayProcess(gatewayConfig(sinkPort), { connector: 'SINK', nodeArgs });
+    // The built CLI, as users run it (package.json builds dist/ before this script).
+    gateway = await startGatewayProcess(gatewayConfig(sinkPort), { connector: 'SINK', nodeArgs, built: true });
     relayPeer = peer('relay', String(sinkPort));
     const { port: relayPort } = await relayPeer.message<{ port: number }>('ready');
     const paths = [

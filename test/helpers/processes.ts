@@ -16,6 +16,8 @@ import { registrySources } from '../../hub/sources.js';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'cli/index.ts');
+/** The built CLI users run (`npm ci` builds it; benchmarks run `npm run build` first). */
+const BUILT_CLI = join(ROOT, 'dist/cli/index.js');
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -108,9 +110,14 @@ export function watchChild(child: ChildProcess, name: string): {
   return { output: () => out, exit, waitFor };
 }
 
-/** `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof). */
-export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/**
+ * `fogbridge <args>` as a child process (`nodeArgs` go to node itself, e.g. --cpu-prof): the
+ * TypeScript sources through tsx, or with `built` the compiled dist/ that users run (benchmarks:
+ * tsx's loader alone adds ≈ 30 MB of RSS and its own CPU).
+ */
+export function fogbridge(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = [], built = false): Proc {
+  const entry = built ? [BUILT_CLI] : ['--import', 'tsx', CLI];
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   live.add(child);
   const { output, exit, waitFor } = watchChild(child, `fogbridge ${args[0]}`);
   void exit.then(() => live.delete(child));
@@ -207,11 +214,11 @@ export interface GatewayProcess extends Proc {
  * `fogbridge gateway --config <dir>/gw.conf` with `config` written there; resolves once every
  * listener is listening and, unless `waitForHub` is false, the connector `connector` is connected.
  */
-export async function startGatewayProcess(config: string, o: { listeners?: number; connector?: string; waitForHub?: boolean; dir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<GatewayProcess> {
+export async function startGatewayProcess(config: string, o: { listeners?: number; connector?: string; waitForHub?: boolean; dir?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; built?: boolean } = {}): Promise<GatewayProcess> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'fogbridge-sys-gw-'));
   const file = join(dir, 'gw.conf');
   (await import('node:fs')).writeFileSync(file, config);
-  const proc = fogbridge(['gateway', '--config', file], o.env, o.nodeArgs);
+  const proc = fogbridge(['gateway', '--config', file], o.env, o.nodeArgs, o.built);
   try {
     const count = o.listeners ?? 1;
     const ports = new Map<string, number>();
