@@ -48,6 +48,8 @@ async function startSink(): Promise<Omit<TargetReady, 'type'>> {
   return { port, caPem: certs.caPem, name: 'sink', partitions: 0, devices: deviceIds.map((id) => ({ id, key: Buffer.alloc(32).toString('base64') })), serviceKey: '' };
 }
 
+// A normal exit on SIGTERM, so that --cpu-prof (BENCH_PROFILE) gets to write its profile.
+process.on('SIGTERM', () => process.exit(0));
 let cpu = process.cpuUsage();
 process.on('message', (request) => {
   if (request !== 'mark') return;

@@ -32,7 +32,9 @@ interface Child {
 }
 
 async function startChild(mode: 'file' | 'memory' | 'sink', dataDir: string): Promise<Child> {
-  const child: ChildProcess = fork(new URL('./hub-target.ts', import.meta.url).pathname, [mode, dataDir, String(DEVICES)], { execArgv: ['--import', 'tsx'] });
+  // BENCH_PROFILE=<dir>: each target runs under --cpu-prof, written there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child: ChildProcess = fork(new URL('./hub-target.ts', import.meta.url).pathname, [mode, dataDir, String(DEVICES)], { execArgv: [...profile, '--import', 'tsx'] });
   const message = <T>(type: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMessage = (m: { type: string }): void => {
