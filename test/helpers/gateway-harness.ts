@@ -62,6 +62,15 @@ export async function harness(o: { hub?: FakeHubOptions; plan?: Parameters<typeo
   return h;
 }
 
+/** Device `dev-A` through the gateway: a hub-accepted token for `A`, then a telemetry sender on `devices/A/messages/events` (throws if refused). */
+export async function telemetrySender(h: Harness, options: Record<string, unknown> = {}): Promise<Sender> {
+  const device = await h.device('dev-A');
+  await device.putToken('A');
+  const s = await device.attachSender('devices/A/messages/events', options);
+  if (!s.ok) throw new Error(`${s.condition}: ${s.description}`);
+  return s.link;
+}
+
 export type AttachResult<L> = { ok: true; link: L } | { ok: false; condition: string; description: string };
 
 export class DeviceClient {

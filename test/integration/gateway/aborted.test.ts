@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import type { Sender } from 'rhea';
-import { harness } from '../../helpers/gateway-harness.js';
+import { harness, telemetrySender } from '../../helpers/gateway-harness.js';
 
 const frames = createRequire(import.meta.url)('rhea/lib/frames.js') as { transfer(fields: object): unknown };
 
@@ -23,18 +23,15 @@ function sendAborted(sender: Sender, tag: string, firstHalf: Buffer): void {
 test('GIVEN a device that aborts a multi-frame transfer THEN the hub receives nothing of it, the link stays up and the next message passes', async () => {
   const h = await harness();
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
-    sendAborted(s.link, 'aborted-1', Buffer.from([0x00, 0x53, 0x75, 0xa0, 0x10, 1, 2, 3]));
-    s.link.send({ body: 'after the abort', message_id: 'm2' });
+    const s = await telemetrySender(h);
+    sendAborted(s, 'aborted-1', Buffer.from([0x00, 0x53, 0x75, 0xa0, 0x10, 1, 2, 3]));
+    s.send({ body: 'after the abort', message_id: 'm2' });
     const first = await h.hub.deliveries.next(3000, 'the message after the aborted one');
     assert.is(first.message.body, 'after the abort');
     const routed = [...[...h.gateway.connections][0]!.links][0]!;
     assert.is(routed.counts?.aborted, 1);
     assert.is(routed.counts?.delivered, 1);
-    assert.ok(s.link.is_open());
+    assert.ok(s.is_open());
   } finally {
     await h.close();
   }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Receiver, Sender, link as Link } from 'rhea';
-import { harness } from '../../helpers/gateway-harness.js';
+import { harness, telemetrySender } from '../../helpers/gateway-harness.js';
 
 const creditOf = (l: Link): number => (l as unknown as { credit: number }).credit;
 const nextEvent = (l: Link, event: string): Promise<void> => new Promise((resolve) => l.once(event, () => resolve()));
@@ -11,20 +11,17 @@ const nextEvent = (l: Link, event: string): Promise<void> => new Promise((resolv
 test('GIVEN a hub that grants no credit WHEN it grants 3 THEN the device sender has exactly 3, and a 4th message waits', async () => {
   const h = await harness({ hub: { initialCredit: 0 } });
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
-    assert.is(creditOf(s.link), 0);
+    const s = await telemetrySender(h);
+    assert.is(creditOf(s), 0);
     const hubReceiver = (await h.hub.attaches.next()).link as Receiver;
-    const flowed = nextEvent(s.link, 'sendable');
+    const flowed = nextEvent(s, 'sendable');
     hubReceiver.add_credit(3);
     await flowed;
-    assert.is(creditOf(s.link), 3);
-    for (let i = 0; i < 4; i++) s.link.send({ body: `m${i}` });
+    assert.is(creditOf(s), 3);
+    for (let i = 0; i < 4; i++) s.send({ body: `m${i}` });
     for (let i = 0; i < 3; i++) (await h.hub.deliveries.next()).delivery.accept();
     assert.is(h.hub.deliveries.size, 0);
-    const more = nextEvent(s.link, 'sender_flow');
+    const more = nextEvent(s, 'sender_flow');
     hubReceiver.add_credit(1);
     await more;
     const fourth = await h.hub.deliveries.next(3000, 'the 4th message after new credit');
@@ -37,19 +34,16 @@ test('GIVEN a hub that grants no credit WHEN it grants 3 THEN the device sender 
 test("WHEN the hub drains a device sender's credit THEN the device is asked to drain, and the hub gets its drained flow back", async () => {
   const h = await harness({ hub: { initialCredit: 0 } });
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
-    s.link.on('sender_draining', () => s.link.set_drained(true)); // nothing to send: give the credit back
+    const s = await telemetrySender(h);
+    s.on('sender_draining', () => s.set_drained(true)); // nothing to send: give the credit back
     const hubReceiver = (await h.hub.attaches.next()).link as Receiver;
     hubReceiver.add_credit(5);
-    await nextEvent(s.link, 'sendable');
+    await nextEvent(s, 'sendable');
     const drained = nextEvent(hubReceiver, 'receiver_drained');
     hubReceiver.drain_credit();
     await drained;
     assert.is(creditOf(hubReceiver), 0);
-    assert.is(creditOf(s.link), 0);
+    assert.is(creditOf(s), 0);
   } finally {
     await h.close();
   }
@@ -82,12 +76,9 @@ test("a device receiver's credit reaches the hub unchanged, and its drain is rel
 test("GIVEN a hub granting 5000 credits THEN the device is offered no more than rhea's session buffer holds (2048)", async () => {
   const h = await harness({ hub: { initialCredit: 5000 } });
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
-    if (creditOf(s.link) === 0) await nextEvent(s.link, 'sendable');
-    assert.is(creditOf(s.link), 2048);
+    const s = await telemetrySender(h);
+    if (creditOf(s) === 0) await nextEvent(s, 'sendable');
+    assert.is(creditOf(s), 2048);
   } finally {
     await h.close();
   }

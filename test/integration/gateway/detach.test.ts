@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { once } from 'node:events';
 import type { link as Link } from 'rhea';
-import { harness } from '../../helpers/gateway-harness.js';
+import { harness, telemetrySender } from '../../helpers/gateway-harness.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 
 const errorOf = (l: Link): string | undefined => (l.error as { condition?: string } | undefined)?.condition;
@@ -13,16 +13,13 @@ const remoteClosed = (l: Link): boolean | undefined => (l as unknown as { remote
 test("WHEN the hub closes a routed link with an error THEN the device's link is closed with the hub's error", async () => {
   const h = await harness();
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
+    const s = await telemetrySender(h);
     const hubLink = (await h.hub.attaches.next()).link;
-    const closed = once(s.link, 'sender_close');
+    const closed = once(s, 'sender_close');
     hubLink.close({ condition: 'amqp:resource-deleted', description: 'device A was deleted' });
     await closed;
-    assert.is(errorOf(s.link), 'amqp:resource-deleted');
-    assert.is(remoteClosed(s.link), true);
+    assert.is(errorOf(s), 'amqp:resource-deleted');
+    assert.is(remoteClosed(s), true);
   } finally {
     await h.close();
   }
@@ -31,14 +28,11 @@ test("WHEN the hub closes a routed link with an error THEN the device's link is 
 test("WHEN the device detaches without closing THEN the hub sees a detach (closed=false) on its half", async () => {
   const h = await harness();
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
+    const s = await telemetrySender(h);
     const hubLink = (await h.hub.attaches.next()).link;
     hubLink.on('receiver_close', () => undefined);
     const detached = once(hubLink, 'receiver_close');
-    s.link.detach();
+    s.detach();
     await detached;
     assert.is(remoteClosed(hubLink), false);
   } finally {

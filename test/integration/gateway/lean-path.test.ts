@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Delivery, EventContext, Receiver, Sender } from 'rhea';
-import { harness } from '../../helpers/gateway-harness.js';
+import { harness, telemetrySender } from '../../helpers/gateway-harness.js';
 
 /** Sends `bodies` as fast as credit and the session allow; resolves with each delivery's outcome, in send order. */
 function sendAll(sender: Sender, bodies: Buffer[]): Promise<string[]> {
@@ -35,11 +35,8 @@ function sendAll(sender: Sender, bodies: Buffer[]): Promise<string[]> {
 test("GIVEN 5,000 telemetry messages on one link (more than rhea's 2,048-delivery session buffer) WHEN the hub accepts each THEN the device sees 5,000 accepted", async () => {
   const h = await harness({ hub: { autoAccept: true } });
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
-    const outcomes = await sendAll(s.link, Array.from({ length: 5000 }, (_, i) => Buffer.from(`reading ${i}`)));
+    const s = await telemetrySender(h);
+    const outcomes = await sendAll(s, Array.from({ length: 5000 }, (_, i) => Buffer.from(`reading ${i}`)));
     assert.is(outcomes.filter((o) => o === 'accepted').length, 5000);
     assert.is(h.gateway.view.stats.deliveries.accepted, 5000, 'the gateway counted every outcome');
   } finally {
@@ -50,13 +47,10 @@ test("GIVEN 5,000 telemetry messages on one link (more than rhea's 2,048-deliver
 test('small and 200 KB messages interleaved on one link reach the hub in order with their tags, and each outcome reaches its own delivery', async () => {
   const h = await harness();
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events');
-    if (!s.ok) throw new Error(s.description);
+    const s = await telemetrySender(h);
     const big = Buffer.alloc(200 * 1024, 0x61);
     const bodies = Array.from({ length: 12 }, (_, i) => (i % 4 === 1 ? big : Buffer.from(`small ${i}`)));
-    const outcomes = sendAll(s.link, bodies);
+    const outcomes = sendAll(s, bodies);
     const tags: string[] = [];
     for (let i = 0; i < bodies.length; i++) {
       const got = await h.hub.deliveries.next(5000, `message ${i}`);

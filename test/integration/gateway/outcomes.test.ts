@@ -3,16 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Delivery, Receiver, Sender } from 'rhea';
-import { harness, type Harness } from '../../helpers/gateway-harness.js';
+import { harness, telemetrySender } from '../../helpers/gateway-harness.js';
 import { AsyncQueue } from '../../helpers/async-queue.js';
-
-async function telemetrySender(h: Harness): Promise<Sender> {
-  const device = await h.device('dev-A');
-  await device.putToken('A');
-  const s = await device.attachSender('devices/A/messages/events', { treat_modified_as_released: false });
-  if (!s.ok) throw new Error(`${s.condition}: ${s.description}`);
-  return s.link;
-}
 
 /** Every settled outcome the device sees, in order, by message-id. */
 function outcomesOf(sender: Sender): AsyncQueue<{ id: string; outcome: string; state: unknown }> {
@@ -33,7 +25,7 @@ function outcomesOf(sender: Sender): AsyncQueue<{ id: string; outcome: string; s
 test('GIVEN three telemetry messages WHEN the hub settles reject, accept, accept in one tick THEN the device sees rejected (with its error), accepted, accepted', async () => {
   const h = await harness();
   try {
-    const sender = await telemetrySender(h);
+    const sender = await telemetrySender(h, { treat_modified_as_released: false });
     const outcomes = outcomesOf(sender);
     for (const id of ['m1', 'm2', 'm3']) sender.send({ body: id, message_id: id });
     const [a, b, c] = [await h.hub.deliveries.next(), await h.hub.deliveries.next(), await h.hub.deliveries.next()];
@@ -55,7 +47,7 @@ test('GIVEN three telemetry messages WHEN the hub settles reject, accept, accept
 test('WHEN the hub releases one message and modifies another THEN the device sees released and modified (delivery-failed, undeliverable-here)', async () => {
   const h = await harness();
   try {
-    const sender = await telemetrySender(h);
+    const sender = await telemetrySender(h, { treat_modified_as_released: false });
     const outcomes = outcomesOf(sender);
     sender.send({ body: 'r', message_id: 'r' });
     sender.send({ body: 'm', message_id: 'm' });
@@ -74,11 +66,8 @@ test('WHEN the hub releases one message and modifies another THEN the device see
 test('a pre-settled telemetry message reaches the hub pre-settled', async () => {
   const h = await harness();
   try {
-    const device = await h.device('dev-A');
-    await device.putToken('A');
-    const s = await device.attachSender('devices/A/messages/events', { snd_settle_mode: 1 });
-    if (!s.ok) throw new Error(s.description);
-    s.link.send({ body: 'fire and forget', message_id: 'p1' });
+    const s = await telemetrySender(h, { snd_settle_mode: 1 });
+    s.send({ body: 'fire and forget', message_id: 'p1' });
     const got = await h.hub.deliveries.next();
     assert.is(got.delivery.remote_settled, true);
     assert.is(got.message.body, 'fire and forget');
