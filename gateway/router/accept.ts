@@ -8,6 +8,7 @@ import { toDeviceError } from './conditions.js';
 import { DeviceConnection, type DownstreamContext, type StreamInfo } from './downstream.js';
 import type { FrameViolation } from './frame-guard.js';
 import { guardedSocket } from './guarded-socket.js';
+import { batchSocketWrites } from './write-batch.js';
 import type { ListenerPlan } from './options.js';
 import { acceptConnection, boundRemoteOpen, peerContainerId, remoteOpened } from './rhea-internals.js';
 import { ROUTED_LINK_OPTIONS } from './routed-link.js';
@@ -48,6 +49,7 @@ export function acceptStream(stream: Duplex, label: string, limits: StreamLimits
   const id = `C${ctx.stats.nextConnectionId()}`;
   // PN_TRACE_FRM: only when asked, the stream's bytes are copied to the tracer (trace/frame-trace.ts).
   if (ctx.deps.trace) tapStream(stream, connectionTrace(ctx.deps.trace, id));
+  batchSocketWrites(stream); // one write per event-loop turn, as on upstream connections (write-batch.ts)
   const socket = guardedSocket(stream, limits.maxFrameSize, violation);
   const connection = ctx.container.create_connection({
     container_id: ctx.routerId,

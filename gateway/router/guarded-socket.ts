@@ -5,7 +5,6 @@
 import type { Duplex } from 'node:stream';
 import { FrameGuard, type FrameViolation } from './frame-guard.js';
 import type { SocketLike } from './rhea-internals.js';
-import { WriteBatch } from './write-batch.js';
 
 export interface GuardedSocket extends SocketLike {
   readonly stream: Duplex;
@@ -15,10 +14,6 @@ export interface GuardedSocket extends SocketLike {
 export function guardedSocket(stream: Duplex, maxFrameSize: number, onViolation: (v: FrameViolation) => void): GuardedSocket {
   const guard = new FrameGuard(maxFrameSize);
   let failed = false;
-  // One write per turn instead of one per frame (write-batch.ts).
-  const batch = new WriteBatch((data) => {
-    if (!stream.destroyed && stream.writable) stream.write(data);
-  });
   const tls = stream as Duplex & { encrypted?: boolean; authorized?: boolean; getPeerCertificate?(): unknown; setNoDelay?(on: boolean): unknown };
   return {
     stream,
@@ -38,14 +33,12 @@ export function guardedSocket(stream: Duplex, maxFrameSize: number, onViolation:
       });
     },
     write(data: Buffer) {
-      batch.write(data);
+      if (!stream.destroyed && stream.writable) stream.write(data);
     },
     end() {
-      batch.flush();
       if (!stream.destroyed) stream.end();
     },
     destroy() {
-      batch.flush();
       stream.destroy();
     },
     setNoDelay(on: boolean) {

@@ -8,7 +8,7 @@
 // first, so nothing written before them is lost or reordered.
 import type { Duplex } from 'node:stream';
 
-export class WriteBatch {
+class WriteBatch {
   private pending: Buffer[] = [];
   private scheduled = false;
 
@@ -31,7 +31,7 @@ export class WriteBatch {
   }
 }
 
-/** Batch the writes of a socket rhea made itself (an upstream connection): its write, end and destroy go through a WriteBatch. */
+/** Batch the writes of a stream rhea writes to (a device stream, an upstream socket): its write, end and destroy go through a WriteBatch. */
 export function batchSocketWrites(socket: Duplex): void {
   const write = socket.write.bind(socket) as (data: Buffer) => boolean;
   const end = socket.end.bind(socket) as (...args: unknown[]) => Duplex;

@@ -62,7 +62,6 @@ export class LeanOutgoing {
   state: Wire = undefined;
   remote_state: Wire = undefined;
   remote_settled: boolean;
-  readonly sent = true;
   /** Called when the peer settles it with one of OUTCOME_CODES; unset, rhea's events report it. */
   onSettled: ((outcome: LeanOutcome, state: Wire) => void) | undefined;
   constructor(readonly id: number, readonly tag: Buffer, readonly link: Sender, readonly format: number, public settled: boolean) {
